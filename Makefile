@@ -1,0 +1,98 @@
+# postlint - build, test, install.  See README.md.
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+DATADIR ?= $(PREFIX)/share/postlint
+MANDIR ?= $(PREFIX)/share/man
+
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+PKGS = libpcre2-8 libxml-2.0
+BUILD ?= build
+
+WARN = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes
+ifeq ($(WERROR),1)
+WARN += -Werror
+endif
+OPT ?= -O2 -g
+PL_CFLAGS = -std=c11 -D_XOPEN_SOURCE=700 -D_DEFAULT_SOURCE $(WARN) $(OPT) \
+	$(shell $(PKG_CONFIG) --cflags $(PKGS)) -DDATADIR='"$(DATADIR)"' \
+	$(CFLAGS) $(SAN)
+PL_LDLIBS = $(shell $(PKG_CONFIG) --libs $(PKGS)) $(LDLIBS)
+
+LIB_SRC = alloc.c checker.c config.c engine.c metrics.c pack.c read_text.c \
+	regex.c report.c report_json.c report_text.c score.c source.c tokens.c \
+	xml.c
+CLI_SRC = main.c options.c
+LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ = $(CLI_SRC:%.c=$(BUILD)/%.o)
+UNIT = tokens position pack score api
+UNIT_BIN = $(UNIT:%=$(BUILD)/test_%)
+HEADERS = checker/postlint.h checker/internal.h checker/report.h checker/cli.h
+
+# The binary sits at the top of the tree, beside rules/ and dicts/, where it
+# finds its data without installing; build-asan/ holds the sanitizer build.
+ifeq ($(BUILD),build)
+BIN = postlint
+else
+BIN = $(BUILD)/postlint
+endif
+
+all: $(BIN)
+
+$(BUILD):
+	mkdir -p $(BUILD)
+
+$(BUILD)/%.o: checker/%.c $(HEADERS) | $(BUILD)
+	$(CC) $(PL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/libpostlint.a: $(LIB_OBJ)
+	rm -f $@
+	$(AR) rcs $@ $(LIB_OBJ)
+
+$(BIN): $(CLI_OBJ) $(BUILD)/libpostlint.a
+	$(CC) $(PL_CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libpostlint.a $(PL_LDLIBS)
+
+$(BUILD)/test_%: tests/unit/test_%.c tests/unit/harness.h $(BUILD)/libpostlint.a
+	$(CC) $(PL_CFLAGS) -Ichecker $(LDFLAGS) -o $@ $< $(BUILD)/libpostlint.a $(PL_LDLIBS)
+
+unit: $(UNIT_BIN)
+
+# Everything that can fail, then the same again under ASan and UBSan; the
+# last line is "N passed, N failed".
+check: all unit
+	$(MAKE) BUILD=build-asan OPT='-O1 -g -fno-omit-frame-pointer' \
+		SAN='-fsanitize=address,undefined -fno-sanitize-recover=all' \
+		all unit
+	bash tests/run.sh
+
+bench: all
+	bash tests/bench/bench.sh
+
+install: all
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/rules \
+		$(DESTDIR)$(DATADIR)/dicts/niches $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR)
+	install -m 755 postlint $(DESTDIR)$(BINDIR)/postlint
+	install -m 644 rules/*.xml rules/*.rng $(DESTDIR)$(DATADIR)/rules
+	install -m 644 dicts/*.txt $(DESTDIR)$(DATADIR)/dicts
+	install -m 644 dicts/niches/*.txt $(DESTDIR)$(DATADIR)/dicts/niches
+	install -m 644 man/postlint.1 $(DESTDIR)$(MANDIR)/man1
+	install -m 644 man/postlint-rules.5 man/postlint.xml.5 $(DESTDIR)$(MANDIR)/man5
+	install -m 644 build/libpostlint.a $(DESTDIR)$(LIBDIR)
+	install -m 644 checker/postlint.h $(DESTDIR)$(INCLUDEDIR)
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/postlint $(DESTDIR)$(MANDIR)/man1/postlint.1 \
+		$(DESTDIR)$(MANDIR)/man5/postlint-rules.5 \
+		$(DESTDIR)$(MANDIR)/man5/postlint.xml.5 \
+		$(DESTDIR)$(LIBDIR)/libpostlint.a $(DESTDIR)$(INCLUDEDIR)/postlint.h
+	rm -rf $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf build build-asan postlint
+
+.PHONY: all unit check bench install uninstall clean

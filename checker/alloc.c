@@ -1,0 +1,352 @@
+/* alloc.c - the allocation wrapper and the small containers every stage uses. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* Set once by the embedder before any object exists; read-only after. */
+static postlint_nomem_fn nomem_handler;
+
+void
+postlint_set_nomem_handler(postlint_nomem_fn fn)
+{
+	nomem_handler = fn;
+}
+
+void
+pl_nomem(void)
+{
+	if (nomem_handler != NULL)
+		nomem_handler();
+	abort();
+}
+
+void *
+pl_malloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (p == NULL)
+		pl_nomem();
+	return p;
+}
+
+void *
+pl_calloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+
+	if (p == NULL)
+		pl_nomem();
+	return p;
+}
+
+void *
+pl_realloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (p == NULL)
+		pl_nomem();
+	return p;
+}
+
+char *
+pl_strndup(const char *s, size_t n)
+{
+	char *p = pl_malloc(n + 1);
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *
+pl_strdup(const char *s)
+{
+	return s == NULL ? NULL : pl_strndup(s, strlen(s));
+}
+
+void
+pl_grow(void **p, size_t *cap, size_t need, size_t size)
+{
+	size_t ncap;
+
+	if (need <= *cap)
+		return;
+	ncap = *cap ? *cap : 8;
+	while (ncap < need) {
+		if (ncap > ((size_t)-1) / 2 / size)
+			pl_nomem();
+		ncap *= 2;
+	}
+	*p = pl_realloc(*p, ncap * size);
+	*cap = ncap;
+}
+
+void
+pl_error_set(struct postlint_error *err, const char *file, long line,
+    long column, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL)
+		return;
+	snprintf(err->file, sizeof(err->file), "%s", file ? file : "");
+	err->line = line;
+	err->column = column;
+	va_start(ap, fmt);
+	vsnprintf(err->message, sizeof(err->message), fmt, ap);
+	va_end(ap);
+}
+
+void
+pl_buf_add(struct pl_buf *b, const char *s, size_t n)
+{
+	PL_GROW(b->p, b->cap, b->len + n + 1);
+	if (n > 0)
+		memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+void
+pl_buf_addc(struct pl_buf *b, char c)
+{
+	pl_buf_add(b, &c, 1);
+}
+
+void
+pl_buf_adds(struct pl_buf *b, const char *s)
+{
+	pl_buf_add(b, s, strlen(s));
+}
+
+void
+pl_buf_printf(struct pl_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	PL_GROW(b->p, b->cap, b->len + (size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
+void
+pl_buf_free(struct pl_buf *b)
+{
+	free(b->p);
+	b->p = NULL;
+	b->len = b->cap = 0;
+}
+
+/* FNV-1a: short keys, no adversary gains much from collisions in a set
+ * whose contents come from the shipped word lists. */
+static size_t
+hash(const char *k, size_t n)
+{
+	size_t h = 1469598103934665603ULL & (size_t)-1;
+
+	while (n--) {
+		h ^= (unsigned char)*k++;
+		h *= 1099511628211ULL & (size_t)-1;
+	}
+	return h;
+}
+
+static size_t
+slot(const struct pl_set *s, const char *k, size_t n)
+{
+	size_t i = hash(k, n) & (s->cap - 1);
+
+	while (s->keys[i] != NULL &&
+	    !(s->lens[i] == n && memcmp(s->keys[i], k, n) == 0))
+		i = (i + 1) & (s->cap - 1);
+	return i;
+}
+
+int
+pl_set_has(const struct pl_set *s, const char *k, size_t n)
+{
+	if (s->n == 0)
+		return 0;
+	return s->keys[slot(s, k, n)] != NULL;
+}
+
+int
+pl_set_add(struct pl_set *s, const char *k, size_t n)
+{
+	size_t i;
+
+	if (2 * (s->n + 1) > s->cap) {
+		struct pl_set old = *s;
+		size_t j;
+
+		s->cap = old.cap ? old.cap * 2 : 64;
+		s->keys = pl_calloc(s->cap, sizeof(*s->keys));
+		s->lens = pl_calloc(s->cap, sizeof(*s->lens));
+		for (j = 0; j < old.cap; j++)
+			if (old.keys[j] != NULL) {
+				i = slot(s, old.keys[j], old.lens[j]);
+				s->keys[i] = old.keys[j];
+				s->lens[i] = old.lens[j];
+			}
+		free(old.keys);
+		free(old.lens);
+	}
+	i = slot(s, k, n);
+	if (s->keys[i] != NULL)
+		return 0;
+	s->keys[i] = pl_strndup(k, n);
+	s->lens[i] = n;
+	s->n++;
+	return 1;
+}
+
+void
+pl_set_clear(struct pl_set *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->cap; i++) {
+		free(s->keys[i]);
+		s->keys[i] = NULL;
+	}
+	s->n = 0;
+}
+
+void
+pl_set_free(struct pl_set *s)
+{
+	pl_set_clear(s);
+	free(s->keys);
+	free(s->lens);
+	memset(s, 0, sizeof(*s));
+}
+
+int
+pl_set_load(struct pl_set *s, const char *path, struct postlint_error *err)
+{
+	FILE *fp;
+	char line[512];
+	long lineno = 0;
+
+	if ((fp = fopen(path, "r")) == NULL) {
+		pl_error_set(err, path, 0, 0, "cannot read word list: %s",
+		    strerror(errno));
+		return -1;
+	}
+	while (fgets(line, sizeof(line), fp) != NULL) {
+		size_t n = strcspn(line, "#\r\n"), i;
+
+		lineno++;
+		while (n > 0 && isspace((unsigned char)line[n - 1]))
+			n--;
+		i = 0;
+		while (i < n && isspace((unsigned char)line[i]))
+			i++;
+		if (i == n)
+			continue;
+		if (pl_utf8_check(line + i, n - i) != n - i) {
+			pl_error_set(err, path, lineno, 0, "invalid UTF-8");
+			fclose(fp);
+			return -1;
+		}
+		for (size_t j = i; j < n; j++)
+			line[j] = (char)tolower((unsigned char)line[j]);
+		pl_set_add(s, line + i, n - i);
+	}
+	fclose(fp);
+	return 0;
+}
+
+struct pl_pool_block {
+	struct pl_pool_block *next;
+	size_t used, cap;
+	max_align_t data[];
+};
+
+void *
+pl_pool_alloc(struct pl_pool *pool, size_t n)
+{
+	struct pl_pool_block *b = pool->head;
+	size_t need = (n + sizeof(max_align_t) - 1) / sizeof(max_align_t) *
+	    sizeof(max_align_t);
+	void *p;
+
+	if (b == NULL || b->cap - b->used < need) {
+		size_t cap = need > 4000 ? need : 4000;
+
+		b = pl_malloc(sizeof(*b) + cap);
+		b->used = 0;
+		b->cap = cap;
+		b->next = pool->head;
+		pool->head = b;
+	}
+	p = (char *)b->data + b->used;
+	b->used += need;
+	return p;
+}
+
+char *
+pl_pool_strndup(struct pl_pool *pool, const char *s, size_t n)
+{
+	char *p = pl_pool_alloc(pool, n + 1);
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+void
+pl_pool_free(struct pl_pool *pool)
+{
+	struct pl_pool_block *b = pool->head, *next;
+
+	for (; b != NULL; b = next) {
+		next = b->next;
+		free(b);
+	}
+	pool->head = NULL;
+}
+
+void
+pl_strlist_add(struct pl_strlist *l, const char *s, const char *origin)
+{
+	PL_GROW(l->v, l->cap, l->n + 1);
+	l->origin = pl_realloc(l->origin, l->cap * sizeof(*l->origin));
+	l->v[l->n] = pl_strdup(s);
+	l->origin[l->n] = pl_strdup(origin);
+	l->n++;
+}
+
+void
+pl_strlist_clear(struct pl_strlist *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		free(l->v[i]);
+		free(l->origin[i]);
+	}
+	l->n = 0;
+}
+
+void
+pl_strlist_free(struct pl_strlist *l)
+{
+	pl_strlist_clear(l);
+	free(l->v);
+	free(l->origin);
+	memset(l, 0, sizeof(*l));
+}

@@ -1,0 +1,376 @@
+/* engine.c - runs each rule of each enabled pack over a post and turns hits into findings. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/*
+ * A rule that matches thousands of times in one post adds nothing after
+ * the first hundred findings but memory; the rest still count for the
+ * score (see postlint-rules(5)).
+ */
+#define MAX_FINDINGS_PER_RULE 100
+
+struct hits {
+	struct pl_hit *v;
+	size_t n, cap;
+};
+
+static void
+add_hit(struct hits *h, const struct pl_rule *r, const char *id, int sev,
+    size_t start, size_t end)
+{
+	struct pl_hit *x;
+
+	PL_GROW(h->v, h->cap, h->n + 1);
+	x = &h->v[h->n++];
+	x->rule = r;
+	x->rule_id = id;
+	x->severity = sev;
+	x->start = start;
+	x->end = end;
+	x->message = NULL;
+}
+
+/* A pack for "en" runs on "en", "en_US" and "en_GB"; "*" runs on all. */
+static int
+lang_ok(const char *rule_lang, const char *post_lang)
+{
+	size_t n = strlen(rule_lang);
+
+	if (strcmp(rule_lang, "*") == 0)
+		return 1;
+	return strncmp(rule_lang, post_lang, n) == 0 &&
+	    (post_lang[n] == '\0' || post_lang[n] == '_');
+}
+
+static int
+cond_holds(const struct pl_cond *c, const struct pl_metrics *mt)
+{
+	double v = mt->v[c->metric];
+
+	if (mt->is_null[c->metric])
+		return 0;
+	switch (c->cmp) {
+	case PL_ABOVE:
+		return v > c->value;
+	case PL_BELOW:
+		return v < c->value;
+	case PL_AT_LEAST:
+		return v >= c->value;
+	default:
+		return v <= c->value;
+	}
+}
+
+static size_t
+first_visible(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' ||
+	    s[i] == '\r'))
+		i++;
+	return i;
+}
+
+static size_t
+next_char(const char *s, size_t n, size_t i)
+{
+	if (i >= n)
+		return n;
+	i++;
+	while (i < n && ((unsigned char)s[i] & 0xC0) == 0x80)
+		i++;
+	return i;
+}
+
+static void
+run_regex(const struct pl_rule *r, struct pl_match *m, const char *s,
+    size_t n, struct hits *h, size_t *count)
+{
+	size_t pos = 0, first = h->n, ms, me;
+	int rc;
+
+	while (pos <= n) {
+		rc = pl_regex_next(r->re, m, s, n, pos, &ms, &me);
+		if (rc == 0)
+			break;
+		if (rc < 0) {
+			/* The post is judged without this rule. */
+			h->n = first;
+			*count = 0;
+			ms = first_visible(s, n);
+			add_hit(h, NULL, "postlint.match-limit", POSTLINT_WARNING,
+			    ms, next_char(s, n, ms));
+			h->v[h->n - 1].message = pl_strdup(r->info.id);
+			return;
+		}
+		if (me == ms) {   /* an empty match finds nothing to show */
+			pos = next_char(s, n, ms);
+			if (ms >= n)
+				break;
+			continue;
+		}
+		if (*count < MAX_FINDINGS_PER_RULE)
+			add_hit(h, r, r->info.id, r->info.severity, ms, me);
+		(*count)++;
+		pos = me;
+	}
+}
+
+static int
+hit_cmp(const void *a, const void *b)
+{
+	const struct pl_hit *x = a, *y = b;
+
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	if (x->end != y->end)
+		return x->end < y->end ? -1 : 1;
+	return strcmp(x->rule_id, y->rule_id);
+}
+
+static void
+format_value(struct pl_buf *b, int id, double v)
+{
+	if (pl_metric_is_integer(id))
+		pl_buf_printf(b, "%.0f", v);
+	else
+		pl_buf_printf(b, "%.2f", v);
+}
+
+/* Fills {figure} with the post's metric and {match} with the matched text. */
+static char *
+expand(struct pl_pool *pool, const char *msg, const struct pl_metrics *mt,
+    const char *match, size_t mlen)
+{
+	struct pl_buf b = { 0 };
+	const char *p = msg;
+	char *r;
+
+	if (strchr(msg, '{') == NULL)
+		return (char *)msg;
+	while (*p) {
+		const char *close;
+
+		if (*p == '{' && (close = strchr(p, '}')) != NULL) {
+			char name[64];
+			int id;
+
+			snprintf(name, sizeof(name), "%.*s", (int)(close - p - 1), p + 1);
+			if (strcmp(name, "match") == 0) {
+				pl_buf_add(&b, match, mlen > 80 ? 80 : mlen);
+				p = close + 1;
+				continue;
+			}
+			if ((id = pl_metric_lookup(name)) >= 0) {
+				format_value(&b, id, mt->v[id]);
+				p = close + 1;
+				continue;
+			}
+		}
+		pl_buf_addc(&b, *p++);
+	}
+	r = pl_pool_strndup(pool, b.p, b.len);
+	pl_buf_free(&b);
+	return r;
+}
+
+static long
+columns(const char *s, size_t n)
+{
+	long c = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (((unsigned char)s[i] & 0xC0) != 0x80)
+			c++;
+	return c;
+}
+
+void
+pl_engine_check(const struct postlint_checker *chk, struct pl_match *m,
+    struct pl_post *post, struct postlint_result *res)
+{
+	const struct pl_rules *rs = &chk->rules;
+	const char *platform = post->platform ? post->platform :
+	    chk->cfg->platform;
+	const char *lang = post->lang ? post->lang : chk->cfg->lang;
+	const char *s = post->prose;
+	size_t n = post->prose_len, i, *counts, last_line = (size_t)-1;
+	struct pl_tokens toks = { NULL, 0, 0 };
+	struct pl_metrics mt;
+	struct pl_words words = { &chk->stop, &chk->filler,
+	    chk->has_audience ? &chk->niche : NULL };
+	struct hits h = { NULL, 0, 0 };
+	const char *line_copy = NULL;
+
+	pl_tokenize(chk->uc, s, n, &toks);
+	pl_metrics_compute(chk->uc, m, &words, s, n, &toks, &mt);
+	counts = pl_calloc(rs->n ? rs->n : 1, sizeof(*counts));
+
+	for (i = 0; i < rs->n; i++) {
+		const struct pl_rule *r = &rs->v[i];
+		size_t j;
+
+		if (post->only != NULL ? r != post->only : !r->info.enabled)
+			continue;
+		if (!lang_ok(r->info.lang, lang))
+			continue;
+		if (r->info.platform != NULL && strcmp(r->info.platform, platform))
+			continue;
+		if (r->kind == PL_RULE_METRIC) {
+			for (j = 0; j < r->nconds; j++)
+				if (!cond_holds(&r->conds[j], &mt))
+					break;
+			if (j == r->nconds) {
+				size_t at = first_visible(s, n);
+
+				add_hit(&h, r, r->info.id, r->info.severity, at,
+				    next_char(s, n, at));
+				counts[i] = 1;
+			}
+		} else
+			run_regex(r, m, s, n, &h, &counts[i]);
+	}
+	if (h.n > 1)
+		qsort(h.v, h.n, sizeof(*h.v), hit_cmp);
+
+	memset(res, 0, sizeof(*res));
+	res->source = post->source;
+	res->line = post->win.line;
+	for (i = 0; i < PL_M_COUNT; i++) {
+		res->metrics[i].name = pl_metric_name((int)i);
+		res->metrics[i].value = mt.v[i];
+		res->metrics[i].is_null = mt.is_null[i];
+		res->metrics[i].is_integer = pl_metric_is_integer((int)i);
+	}
+	pl_score(chk, counts, h.v, h.n, res);
+
+	res->findings = pl_calloc(h.n ? h.n : 1, sizeof(*res->findings));
+	res->nfindings = h.n;
+	for (i = 0; i < h.n; i++) {
+		struct pl_hit *x = &h.v[i];
+		struct postlint_finding *f = &res->findings[i];
+		struct pl_pos a, b;
+		size_t ls, le;
+
+		pl_window_pos(&post->win, post->prose_base + x->start, &a);
+		pl_window_pos(&post->win, post->prose_base + x->end, &b);
+		f->rule = x->rule_id;
+		f->severity = x->severity;
+		f->line = a.line;
+		f->column = a.column;
+		f->end_line = b.line;
+		f->end_column = b.column;
+		f->byte_offset = a.byte_offset;
+		pl_window_line(&post->win, post->prose_base + x->start, &ls, &le);
+		if (ls != last_line) {
+			line_copy = pl_pool_strndup(&res->pool, post->win.p + ls,
+			    le - ls);
+			last_line = ls;
+		}
+		f->line_text = line_copy;
+		f->line_length = le - ls;
+		f->underline_end = b.line == a.line ? b.column :
+		    columns(post->win.p + ls, le - ls) + 1;
+		if (f->underline_end <= f->column)
+			f->underline_end = f->column + 1;
+		if (x->rule != NULL) {
+			f->category = x->rule->info.category;
+			f->message = expand(&res->pool, x->rule->info.message, &mt,
+			    s + x->start, x->end - x->start);
+			f->nsuggestions = x->rule->nsuggest;
+			f->suggestions = (const char *const *)x->rule->suggest;
+		} else {
+			struct pl_buf mb = { 0 };
+
+			pl_buf_printf(&mb, "rule %s hit the regex match limit on "
+			    "this post and was skipped", x->message);
+			f->category = "postlint";
+			f->message = pl_pool_strndup(&res->pool, mb.p, mb.len);
+			pl_buf_free(&mb);
+			free(x->message);
+		}
+	}
+	free(h.v);
+	free(counts);
+	free(toks.v);
+}
+
+void
+pl_result_free(struct postlint_result *res)
+{
+	free(res->findings);
+	free(res->meta);
+	pl_pool_free(&res->pool);
+	memset(res, 0, sizeof(*res));
+}
+
+const char *
+postlint_result_source(const struct postlint_result *res)
+{
+	return res->source;
+}
+
+long
+postlint_result_line(const struct postlint_result *res)
+{
+	return res->line;
+}
+
+int
+postlint_result_score(const struct postlint_result *res)
+{
+	return res->score;
+}
+
+int
+postlint_result_threshold(const struct postlint_result *res)
+{
+	return res->threshold;
+}
+
+int
+postlint_result_passed(const struct postlint_result *res)
+{
+	return res->passed;
+}
+
+size_t
+postlint_result_finding_count(const struct postlint_result *res)
+{
+	return res->nfindings;
+}
+
+const struct postlint_finding *
+postlint_result_finding(const struct postlint_result *res, size_t i)
+{
+	return i < res->nfindings ? &res->findings[i] : NULL;
+}
+
+size_t
+postlint_result_metric_count(const struct postlint_result *res)
+{
+	(void)res;
+	return PL_M_COUNT;
+}
+
+const struct postlint_metric *
+postlint_result_metric(const struct postlint_result *res, size_t i)
+{
+	return i < PL_M_COUNT ? &res->metrics[i] : NULL;
+}
+
+size_t
+postlint_result_meta_count(const struct postlint_result *res)
+{
+	return res->nmeta;
+}
+
+const struct postlint_meta *
+postlint_result_meta(const struct postlint_result *res, size_t i)
+{
+	return i < res->nmeta ? &res->meta[i] : NULL;
+}

@@ -1,0 +1,320 @@
+/* internal.h - what the stages of libpostlint share with each other, never installed. */
+#ifndef POSTLINT_INTERNAL_H
+#define POSTLINT_INTERNAL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "postlint.h"
+
+/* ---- alloc.c: one allocation wrapper, one out-of-memory policy ---- */
+
+/* Calls the embedder's handler, then abort(): never returns. */
+_Noreturn void pl_nomem(void);
+void *pl_malloc(size_t n);
+void *pl_calloc(size_t n, size_t size);
+void *pl_realloc(void *p, size_t n);
+char *pl_strdup(const char *s);
+char *pl_strndup(const char *s, size_t n);
+/* Grows *P (an array of SIZE-byte items with *CAP slots) to hold NEED. */
+void pl_grow(void **p, size_t *cap, size_t need, size_t size);
+#define PL_GROW(arr, cap, need) \
+	pl_grow((void **)&(arr), &(cap), (need), sizeof(*(arr)))
+
+void pl_error_set(struct postlint_error *err, const char *file, long line,
+    long column, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 5, 6)))
+#endif
+    ;
+
+/* A growable byte buffer that carries its length; p is NUL-terminated for
+ * convenience but may hold NUL bytes. */
+struct pl_buf {
+	char *p;
+	size_t len, cap;
+};
+void pl_buf_add(struct pl_buf *b, const char *s, size_t n);
+void pl_buf_addc(struct pl_buf *b, char c);
+void pl_buf_adds(struct pl_buf *b, const char *s);
+void pl_buf_printf(struct pl_buf *b, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+void pl_buf_free(struct pl_buf *b);
+
+/* A set of byte strings, open addressing; strings are copied. */
+struct pl_set {
+	char **keys;
+	size_t *lens;
+	size_t n, cap;
+};
+int pl_set_add(struct pl_set *s, const char *k, size_t n);   /* 1 if new */
+int pl_set_has(const struct pl_set *s, const char *k, size_t n);
+void pl_set_clear(struct pl_set *s);
+void pl_set_free(struct pl_set *s);
+/* Reads one word a line ('#' starts a comment); lowercases ASCII. */
+int pl_set_load(struct pl_set *s, const char *path, struct postlint_error *err);
+
+/* A small arena for strings that live as long as their owner. */
+struct pl_pool {
+	struct pl_pool_block *head;
+};
+char *pl_pool_strndup(struct pl_pool *pool, const char *s, size_t n);
+void *pl_pool_alloc(struct pl_pool *pool, size_t n);
+void pl_pool_free(struct pl_pool *pool);
+
+/* ---- source.c: bytes, UTF-8 and positions ---- */
+
+/* Decodes one code point at S (N bytes available); returns its length in
+ * bytes, or 0 when the bytes there are not valid UTF-8. */
+size_t pl_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
+/* Returns the byte offset of the first invalid sequence, or N if valid. */
+size_t pl_utf8_check(const char *s, size_t n);
+size_t pl_utf8_encode(uint32_t cp, char out[4]);
+
+/*
+ * A window of the original input that holds one post: it starts at the
+ * beginning of line LINE (after a BOM on line 1), at byte OFFSET.
+ */
+struct pl_window {
+	const char *p;
+	size_t len;
+	long long offset;
+	long line;
+	size_t *starts;   /* line starts, built on first use */
+	size_t nstarts;
+};
+struct pl_pos {
+	long line, column;
+	long long byte_offset;
+};
+/* Position of byte OFF of the window (OFF may equal len). */
+void pl_window_pos(struct pl_window *w, size_t off, struct pl_pos *pos);
+/* The line of the window holding OFF: [*start, *end) without line break. */
+void pl_window_line(struct pl_window *w, size_t off, size_t *start, size_t *end);
+void pl_window_free(struct pl_window *w);
+
+/* ---- regex.c: the only file that touches PCRE2 ---- */
+
+struct pl_regex;
+struct pl_match;   /* per-thread match state */
+
+#define PL_RE_CASELESS 0x1
+struct pl_regex *pl_regex_compile(const char *pat, size_t len, unsigned flags,
+    size_t *erroffset, char *errmsg, size_t errlen);
+void pl_regex_free(struct pl_regex *re);
+struct pl_match *pl_match_new(void);
+void pl_match_free(struct pl_match *m);
+/* Finds the next match at or after START.  Returns 1 and sets [*MS, *ME)
+ * on a match, 0 when there is none, -1 when a match/depth/heap limit hit. */
+int pl_regex_next(const struct pl_regex *re, struct pl_match *m,
+    const char *s, size_t n, size_t start, size_t *ms, size_t *me);
+/* Appends S to B with every regex metacharacter escaped. */
+void pl_regex_quote(struct pl_buf *b, const char *s, size_t n);
+/* Byte length of the grapheme cluster at S. */
+size_t pl_grapheme_len(struct pl_match *m, const char *s, size_t n);
+
+/* Unicode character classes, looked up through PCRE2 once per code point. */
+#define PL_UC_LETTER  0x01
+#define PL_UC_UPPER   0x02
+#define PL_UC_LOWER   0x04
+#define PL_UC_MARK    0x08
+#define PL_UC_DIGIT   0x10
+#define PL_UC_SPACE   0x20
+#define PL_UC_PICTO   0x40   /* Extended_Pictographic */
+#define PL_UC_KNOWN   0x80
+struct pl_uclass;
+struct pl_uclass *pl_uclass_new(void);
+void pl_uclass_free(struct pl_uclass *uc);
+unsigned pl_uclass_get(struct pl_uclass *uc, uint32_t cp);
+
+/* ---- tokens.c ---- */
+
+struct pl_tokens {
+	struct postlint_token *v;
+	size_t n, cap;
+};
+void pl_tokenize(struct pl_uclass *uc, const char *s, size_t n,
+    struct pl_tokens *out);
+
+/* ---- metrics.c ---- */
+
+enum pl_metric_id {
+	PL_M_CHARACTERS, PL_M_GRAPHEMES, PL_M_BYTES, PL_M_LINES, PL_M_WORDS,
+	PL_M_LETTERS, PL_M_SENTENCES, PL_M_HASHTAGS, PL_M_MENTIONS, PL_M_URLS,
+	PL_M_EMAILS, PL_M_EMOJI, PL_M_NUMBERS, PL_M_EXCLAMATIONS,
+	PL_M_EXCLAMATION_RUNS, PL_M_LONGEST_EXCLAMATION_RUN,
+	PL_M_UPPERCASE_RATIO, PL_M_CONTENT_WORDS, PL_M_VALUE_DENSITY,
+	PL_M_RELEVANCE,
+	PL_M_COUNT
+};
+/* The metric named NAME, or -1. */
+int pl_metric_lookup(const char *name);
+const char *pl_metric_name(int id);
+int pl_metric_is_integer(int id);
+
+struct pl_lexicon;   /* owned by the checker: stop, filler, niche words */
+struct pl_metrics {
+	double v[PL_M_COUNT];
+	unsigned char is_null[PL_M_COUNT];
+};
+struct pl_words {
+	const struct pl_set *stop;
+	const struct pl_set *filler;
+	const struct pl_set *niche;   /* NULL without an audience */
+};
+void pl_metrics_compute(struct pl_uclass *uc, struct pl_match *m,
+    const struct pl_words *words, const char *s, size_t n,
+    const struct pl_tokens *toks, struct pl_metrics *out);
+
+/* ---- pack.c / config.c / xml.c ---- */
+
+enum pl_rule_kind { PL_RULE_PHRASES, PL_RULE_PATTERN, PL_RULE_METRIC };
+enum pl_cmp { PL_ABOVE, PL_BELOW, PL_AT_LEAST, PL_AT_MOST };
+
+struct pl_cond {
+	int metric;
+	int cmp;
+	double value;
+};
+
+struct pl_rule {
+	struct postlint_rule_info info;   /* what callers see */
+	int kind;
+	struct pl_regex *re;
+	struct pl_cond *conds;
+	size_t nconds;
+	char **suggest;
+	size_t nsuggest;
+	char **examples;
+	int *example_bad;
+};
+
+struct pl_pack {
+	char *id;
+	char *file;
+	char *lang;
+	size_t first, nrules;
+};
+
+/* Parses an XML file with the safe options (no network, no entity
+ * substitution, no DTD at all) and validates it against the RELAX NG
+ * schema SCHEMA.  Returns an xmlDocPtr (as void *) or NULL with ERR set. */
+void *pl_xml_load(const char *path, const char *schema,
+    struct postlint_error *err);
+void pl_xml_free(void *doc);
+
+/* Loads the pack at PATH into the rule list; returns 0 or -1. */
+struct pl_rules {
+	struct pl_pack *packs;
+	size_t npacks, capp;
+	struct pl_rule *v;
+	size_t n, cap;
+	struct pl_pool pool;
+};
+int pl_pack_load(struct pl_rules *rs, const char *path, const char *schema,
+    struct postlint_error *err);
+void pl_rules_free(struct pl_rules *rs);
+
+/* Settings, with the place each came from. */
+struct pl_override {
+	char *id;
+	int severity;   /* 0: unchanged */
+	int weight;     /* -1: unchanged */
+	char *origin;
+};
+struct pl_strlist {
+	char **v;
+	char **origin;
+	size_t n, cap;
+};
+void pl_strlist_add(struct pl_strlist *l, const char *s, const char *origin);
+void pl_strlist_clear(struct pl_strlist *l);
+void pl_strlist_free(struct pl_strlist *l);
+
+struct postlint_config {
+	char *datadir;
+	char *file;
+	char *platform, *platform_origin;
+	char *lang, *lang_origin;
+	int threshold;
+	char *threshold_origin;
+	int fail_level;
+	char *fail_level_origin;
+	size_t max_post_size;
+	char *max_post_size_origin;
+	struct pl_strlist audience;
+	struct pl_strlist packs;     /* extra packs, absolute or relative to cwd */
+	struct pl_strlist disable;
+	struct pl_override *overrides;
+	size_t noverrides, capo;
+};
+
+/* ---- checker.c / engine.c / score.c ---- */
+
+struct postlint_checker {
+	struct postlint_config *cfg;
+	struct pl_rules rules;
+	struct pl_uclass *uc;
+	struct pl_set stop, filler, niche;
+	int has_audience;
+	char lang_prefix[16];     /* "en" of "en_US" */
+};
+
+/* A post as the readers hand it to the engine. */
+struct pl_post {
+	const char *source;
+	struct pl_window win;
+	const char *prose;        /* the text rules run over */
+	size_t prose_len;
+	/* prose byte i is window byte i + prose_base (verbatim prose) */
+	size_t prose_base;
+	const char *platform;     /* NULL: the checker's */
+	const char *lang;         /* NULL: the checker's */
+	const struct pl_rule *only;   /* run just this rule (--test-rules) */
+};
+
+struct pl_hit {
+	const struct pl_rule *rule;
+	const char *rule_id;      /* set for postlint.* findings */
+	int severity;
+	size_t start, end;        /* prose offsets */
+	char *message;            /* owned when not the rule's */
+};
+
+struct postlint_result {
+	const char *source;
+	long line;
+	int score, threshold, passed;
+	struct postlint_finding *findings;
+	size_t nfindings, capf;
+	struct postlint_metric metrics[PL_M_COUNT];
+	struct postlint_meta *meta;
+	size_t nmeta;
+	struct pl_pool pool;
+};
+
+/* Checks one post; fills RES (which the caller frees with pl_result_free). */
+void pl_engine_check(const struct postlint_checker *chk, struct pl_match *m,
+    struct pl_post *post, struct postlint_result *res);
+void pl_result_free(struct postlint_result *res);
+/* The score and verdict from each rule's hit count (COUNTS, by rule index)
+ * and the hits' severities, per the formula in postlint-rules(5). */
+void pl_score(const struct postlint_checker *chk, const size_t *counts,
+    const struct pl_hit *hits, size_t nhits, struct postlint_result *res);
+
+/* ---- readers ---- */
+int pl_read_text(const struct postlint_checker *chk, const struct postlint_input *in,
+    FILE *fp, const char *buf, size_t len, postlint_result_fn on_result,
+    postlint_error_fn on_error, void *data);
+int pl_read_lines(const struct postlint_checker *chk, const struct postlint_input *in,
+    FILE *fp, const char *buf, size_t len, postlint_result_fn on_result,
+    postlint_error_fn on_error, void *data);
+
+/* ---- report helpers ---- */
+void pl_json_string(struct pl_buf *b, const char *s, size_t n);
+
+#endif /* POSTLINT_INTERNAL_H */

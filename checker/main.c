@@ -1,0 +1,729 @@
+/* main.c - the postlint command: find inputs and their configs, check, report, exit 0/1/2. */
+#include <dirent.h>
+#include <errno.h>
+#include <fnmatch.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "postlint.h"
+
+#ifndef DATADIR
+#define DATADIR "/usr/local/share/postlint"
+#endif
+
+/* One configuration in use: the checker built for it, or its failure. */
+struct slot {
+	char *config_path;      /* NULL: no config file */
+	struct postlint_checker *chk;
+	int failed;             /* bad pack or config: its files are not judged */
+};
+
+/* Where each directory's nearest config was found, so that a walk over a
+ * large tree does not stat every ancestor of every file. */
+struct dircache {
+	char *dir;
+	char *config;   /* NULL: none up to the root */
+};
+
+struct run {
+	struct cli *cli;
+	const char *datadir;
+	struct postlint_reporter *rep;
+	struct slot *slots;
+	size_t nslots;
+	struct dircache *dirs;
+	size_t ndirs;
+	int any_error;      /* exit 2 */
+	int any_fail;       /* exit 1 */
+	int stopped;        /* the output went away */
+	struct { dev_t dev; ino_t ino; } *seen;   /* directories on the walk */
+	size_t nseen;
+};
+
+static void
+nomem(void)
+{
+	fputs("postlint: out of memory\n", stderr);
+	exit(2);
+}
+
+static void
+print_error(struct run *run, const struct postlint_error *err)
+{
+	fputs("postlint: ", stderr);
+	if (err->file[0] != '\0') {
+		fputs(err->file, stderr);
+		if (err->line > 0)
+			fprintf(stderr, ":%ld", err->line);
+		fputs(": ", stderr);
+	}
+	fprintf(stderr, "%s\n", err->message);
+	if (run != NULL && run->rep != NULL && !run->stopped &&
+	    postlint_reporter_error(run->rep, err) != 0)
+		run->stopped = 1;
+}
+
+static void
+simple_error(struct run *run, const char *file, const char *msg)
+{
+	struct postlint_error err;
+
+	memset(&err, 0, sizeof(err));
+	snprintf(err.file, sizeof(err.file), "%s", file);
+	snprintf(err.message, sizeof(err.message), "%s", msg);
+	print_error(run, &err);
+	run->any_error = 1;
+}
+
+static int
+is_file(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/*
+ * The data folder: POSTLINT_DATADIR; else next to the binary, installed
+ * (BIN/../share/postlint) or in the build tree (the binary beside rules/);
+ * else the folder compiled in.  Looking beside the binary first keeps an
+ * installed tree relocatable and a build tree from using stale packs.
+ */
+static char *
+find_datadir(void)
+{
+	const char *env = getenv("POSTLINT_DATADIR");
+	char exe[PATH_MAX], probe[PATH_MAX + 64];
+	ssize_t n;
+
+	if (env != NULL && env[0] != '\0')
+		return xstrdup(env);
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		char *slash;
+
+		exe[n] = '\0';
+		if ((slash = strrchr(exe, '/')) != NULL) {
+			*slash = '\0';
+			snprintf(probe, sizeof(probe), "%s/../share/postlint/rules/"
+			    "postlint.rng", exe);
+			if (is_file(probe)) {
+				char real[PATH_MAX];
+
+				snprintf(probe, sizeof(probe), "%s/../share/postlint", exe);
+				return xstrdup(realpath(probe, real) ? real : probe);
+			}
+			snprintf(probe, sizeof(probe), "%s/rules/postlint.rng", exe);
+			if (is_file(probe))
+				return xstrdup(exe);
+		}
+	}
+	return xstrdup(DATADIR);
+}
+
+/* PATH relative to the current directory when it lies under it, so that
+ * messages name files the way the user does.  Caller frees. */
+static char *
+display_path(const char *path)
+{
+	char cwd[PATH_MAX];
+	size_t n;
+
+	if (getcwd(cwd, sizeof(cwd)) != NULL && (n = strlen(cwd)) > 1 &&
+	    strncmp(path, cwd, n) == 0 && path[n] == '/')
+		return xstrdup(path + n + 1);
+	return xstrdup(path);
+}
+
+/* The nearest .postlint.xml at or above DIR, or NULL.  Caller frees. */
+static char *
+find_config(struct run *run, const char *dir)
+{
+	char path[PATH_MAX], probe[PATH_MAX + 16];
+	size_t i;
+	char *r = NULL;
+
+	if (realpath(dir, path) == NULL)
+		snprintf(path, sizeof(path), "%s", dir);
+	for (i = 0; i < run->ndirs; i++)
+		if (strcmp(run->dirs[i].dir, path) == 0)
+			return run->dirs[i].config ? xstrdup(run->dirs[i].config) :
+			    NULL;
+	{
+		char walk[PATH_MAX];
+
+		snprintf(walk, sizeof(walk), "%s", path);
+		for (;;) {
+			char *slash;
+
+			snprintf(probe, sizeof(probe), "%s/.postlint.xml",
+			    strcmp(walk, "/") == 0 ? "" : walk);
+			if (is_file(probe)) {
+				r = display_path(probe);
+				break;
+			}
+			if ((slash = strrchr(walk, '/')) == NULL || strcmp(walk, "/") == 0)
+				break;
+			if (slash == walk)
+				slash[1] = '\0';
+			else
+				*slash = '\0';
+		}
+	}
+	run->dirs = xrealloc(run->dirs, (run->ndirs + 1) * sizeof(*run->dirs));
+	run->dirs[run->ndirs].dir = xstrdup(path);
+	run->dirs[run->ndirs].config = r ? xstrdup(r) : NULL;
+	run->ndirs++;
+	return r;
+}
+
+static char *
+dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *d;
+
+	if (slash == NULL)
+		return xstrdup(".");
+	if (slash == path)
+		return xstrdup("/");
+	d = xstrdup(path);
+	d[slash - path] = '\0';
+	return d;
+}
+
+static struct postlint_config *
+make_config(struct run *run, const char *config_path, struct postlint_error *err)
+{
+	struct postlint_config *cfg = postlint_config_new(run->datadir);
+	size_t i;
+
+	if (config_path != NULL && postlint_config_load(cfg, config_path, err) != 0) {
+		postlint_config_free(cfg);
+		return NULL;
+	}
+	for (i = 0; i < run->cli->nsettings; i++)
+		if (postlint_config_set(cfg, run->cli->settings[i].key,
+		    run->cli->settings[i].value, "command line", err) != 0) {
+			postlint_config_free(cfg);
+			return NULL;
+		}
+	return cfg;
+}
+
+/* The config path that governs PATH ("-" is stdin). Caller frees. */
+static char *
+config_for(struct run *run, const char *path)
+{
+	char *dir, *r;
+
+	if (run->cli->no_config)
+		return NULL;
+	if (run->cli->config != NULL)
+		return xstrdup(run->cli->config);
+	if (strcmp(path, "-") == 0)
+		path = run->cli->stdin_filename ? run->cli->stdin_filename : "./-";
+	dir = dir_of(path);
+	r = find_config(run, dir);
+	free(dir);
+	return r;
+}
+
+/* The slot for the config governing PATH; its checker is built once. */
+static struct slot *
+slot_for(struct run *run, const char *path)
+{
+	char *cp = config_for(run, path);
+	struct postlint_config *cfg;
+	struct postlint_error err;
+	struct slot *s;
+	size_t i;
+
+	for (i = 0; i < run->nslots; i++) {
+		s = &run->slots[i];
+		if ((cp == NULL && s->config_path == NULL) ||
+		    (cp != NULL && s->config_path != NULL &&
+		    strcmp(cp, s->config_path) == 0)) {
+			free(cp);
+			return s;
+		}
+	}
+	run->slots = xrealloc(run->slots, (run->nslots + 1) * sizeof(*run->slots));
+	s = &run->slots[run->nslots++];
+	s->config_path = cp;
+	s->chk = NULL;
+	s->failed = 0;
+	memset(&err, 0, sizeof(err));
+	cfg = make_config(run, cp, &err);
+	if (cfg != NULL) {
+		s->chk = postlint_checker_new(cfg, &err);
+		postlint_config_free(cfg);
+	}
+	if (s->chk == NULL) {
+		s->failed = 1;
+		run->any_error = 1;
+		if (err.file[0] == '\0' && cp != NULL && strstr(err.message, cp) == NULL) {
+			char msg[sizeof(err.message)];
+			int room = (int)sizeof(msg) - 20;
+
+			snprintf(msg, sizeof(msg), "%.*s (config %.*s)", room / 2,
+			    err.message, room / 2, cp);
+			memcpy(err.message, msg, sizeof(msg));
+		}
+		print_error(run, &err);
+	}
+	return s;
+}
+
+static int
+on_result(const struct postlint_result *res, void *data)
+{
+	struct run *run = data;
+
+	if (!postlint_result_passed(res))
+		run->any_fail = 1;
+	if (postlint_reporter_post(run->rep, res) != 0) {
+		run->stopped = 1;
+		return 1;
+	}
+	return 0;
+}
+
+static void
+on_error(const struct postlint_error *err, void *data)
+{
+	struct run *run = data;
+
+	run->any_error = 1;
+	print_error(run, err);
+}
+
+/*
+ * A file found by a walk that holds a NUL byte or is not UTF-8 in its
+ * first 8 KiB is binary: skipped with a note, the exit status unchanged.
+ */
+static int
+looks_binary(FILE *fp)
+{
+	unsigned char b[8192];
+	size_t n = fread(b, 1, sizeof(b), fp), i = 0;
+
+	rewind(fp);
+	if (memchr(b, '\0', n) != NULL)
+		return 1;
+	while (i < n) {
+		size_t len = b[i] < 0x80 ? 1 : b[i] >= 0xF0 ? 4 : b[i] >= 0xE0 ? 3 :
+		    b[i] >= 0xC2 ? 2 : 0;
+		size_t k;
+
+		if (len == 0 || b[i] > 0xF4)
+			return 1;
+		if (i + len > n)   /* cut by the sample: not evidence */
+			break;
+		for (k = 1; k < len; k++)
+			if ((b[i + k] & 0xC0) != 0x80)
+				return 1;
+		i += len;
+	}
+	return 0;
+}
+
+static int
+excluded(struct run *run, const char *path)
+{
+	const char *base = strrchr(path, '/');
+	size_t i;
+
+	base = base ? base + 1 : path;
+	for (i = 0; i < run->cli->nexcludes; i++)
+		if (fnmatch(run->cli->excludes[i], path, 0) == 0 ||
+		    fnmatch(run->cli->excludes[i], base, 0) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+check_file(struct run *run, const char *path, int from_walk)
+{
+	struct postlint_input in;
+	struct slot *s;
+	FILE *fp;
+	int is_stdin = strcmp(path, "-") == 0;
+
+	if (run->stopped)
+		return;
+	s = slot_for(run, path);
+	if (s->failed)
+		return;   /* the reason was reported once, with exit 2 */
+	if (is_stdin)
+		fp = stdin;
+	else if ((fp = fopen(path, "rb")) == NULL) {
+		simple_error(run, path, strerror(errno));
+		return;
+	}
+	if (from_walk && looks_binary(fp)) {
+		fprintf(stderr, "postlint: %s: binary file skipped\n", path);
+		fclose(fp);
+		return;
+	}
+	in.name = is_stdin ? (run->cli->stdin_filename ?
+	    run->cli->stdin_filename : "-") : path;
+	in.format = run->cli->each_line ? POSTLINT_INPUT_LINES :
+	    POSTLINT_INPUT_AUTO;
+	(void)postlint_check_stream(s->chk, &in, fp, on_result, on_error, run);
+	if (!is_stdin)
+		fclose(fp);
+}
+
+static const char *const walk_exts[] = {
+	"txt", "md", "markdown", "html", "htm", "rss", "atom", "xml", "csv", NULL
+};
+
+static int
+walk_wants(const char *name)
+{
+	const char *dot = strrchr(name, '.');
+	size_t i;
+
+	if (dot == NULL)
+		return 0;
+	for (i = 0; walk_exts[i] != NULL; i++)
+		if (strcmp(dot + 1, walk_exts[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void walk(struct run *run, const char *dir);
+
+static void
+walk_entry(struct run *run, const char *path, const char *name)
+{
+	struct stat st;
+
+	if (name[0] == '.' || strcmp(name, "node_modules") == 0) {
+		/* hidden files and folders, and vendored packages */
+		if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+			return;
+		if (name[0] == '.')
+			return;
+	}
+	if (excluded(run, path))
+		return;
+	if (stat(path, &st) != 0) {
+		struct stat lst;
+
+		if (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode))
+			fprintf(stderr, "postlint: %s: dangling symbolic link "
+			    "skipped\n", path);
+		else
+			simple_error(run, path, strerror(errno));
+		return;
+	}
+	if (S_ISDIR(st.st_mode))
+		walk(run, path);
+	else if (S_ISREG(st.st_mode) && walk_wants(name))
+		check_file(run, path, 1);
+}
+
+static void
+walk(struct run *run, const char *dir)
+{
+	struct stat st;
+	DIR *d;
+	struct dirent *e;
+	char **names = NULL;
+	size_t n = 0, i;
+
+	if (stat(dir, &st) != 0)
+		return;
+	/* A directory seen before on this walk (a symlink loop) is skipped. */
+	for (i = 0; i < run->nseen; i++)
+		if (run->seen[i].dev == st.st_dev && run->seen[i].ino == st.st_ino)
+			return;
+	run->seen = xrealloc(run->seen, (run->nseen + 1) * sizeof(*run->seen));
+	run->seen[run->nseen].dev = st.st_dev;
+	run->seen[run->nseen].ino = st.st_ino;
+	run->nseen++;
+	if ((d = opendir(dir)) == NULL) {
+		simple_error(run, dir, strerror(errno));
+		return;
+	}
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		names = xrealloc(names, (n + 1) * sizeof(*names));
+		names[n++] = xstrdup(e->d_name);
+	}
+	closedir(d);
+	/* Sorted, so reports come in the same order on every machine. */
+	if (n > 1)
+		qsort(names, n, sizeof(*names), name_cmp);
+	for (i = 0; i < n && !run->stopped; i++) {
+		size_t len = strlen(dir) + strlen(names[i]) + 2;
+		char *path = xmalloc(len);
+
+		snprintf(path, len, "%s%s%s", dir,
+		    dir[strlen(dir) - 1] == '/' ? "" : "/", names[i]);
+		walk_entry(run, path, names[i]);
+		free(path);
+	}
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+static void
+check_arg(struct run *run, const char *arg)
+{
+	struct stat st;
+
+	if (strcmp(arg, "-") == 0) {
+		check_file(run, arg, 0);
+		return;
+	}
+	if (excluded(run, arg))
+		return;
+	if (stat(arg, &st) != 0) {
+		simple_error(run, arg, strerror(errno));
+		return;
+	}
+	if (S_ISDIR(st.st_mode))
+		walk(run, arg);
+	else
+		check_file(run, arg, 0);
+}
+
+static void
+example_failed(const struct postlint_rule_info *r, const char *example,
+    int bad, void *data)
+{
+	(void)data;
+	printf("%s:%ld: %s: %s example %s: %s\n", r->file, r->line, r->id,
+	    bad ? "bad" : "good", bad ? "does not trigger the rule" :
+	    "triggers the rule", example);
+}
+
+/* --list-rules, --explain, --test-rules: the rules of the config that
+ * governs the current directory (or --config). */
+static int
+rules_command(struct run *run)
+{
+	struct slot *s = slot_for(run, run->cli->stdin_filename ?
+	    run->cli->stdin_filename : "./-");
+	const struct postlint_checker *chk = s->chk;
+	size_t i, j;
+
+	if (s->failed)
+		return 2;
+	if (run->cli->explain != NULL) {
+		const struct postlint_rule_info *r =
+		    postlint_checker_find_rule(chk, run->cli->explain);
+
+		if (r == NULL) {
+			fprintf(stderr, "postlint: unknown rule '%s' (postlint "
+			    "--list-rules shows them)\n", run->cli->explain);
+			return 2;
+		}
+		printf("%s: %s\n", r->id, r->message);
+		printf("  pack %s (%s:%ld), language %s%s%s\n", r->pack, r->file,
+		    r->line, r->lang, r->platform ? ", platform " : "",
+		    r->platform ? r->platform : "");
+		printf("  %s rule, category %s, severity %s, weight %d", r->kind,
+		    r->category, postlint_severity_name(r->severity), r->weight);
+		if (r->cap > 0)
+			printf(" per hit, at most %d", r->cap);
+		printf("%s\n", r->enabled ? "" : " (disabled)");
+		if (r->explain[0] != '\0') {
+			const char *p = r->explain;
+
+			putchar('\n');
+			while (*p) {
+				size_t n = strcspn(p, "\n");
+
+				printf("  %.*s\n", (int)n, p);
+				p += n + (p[n] == '\n');
+			}
+		}
+		putchar('\n');
+		for (j = 0; j < r->nexamples; j++)
+			printf("  %s: %s\n", r->example_bad[j] ? "bad " : "good",
+			    r->examples[j]);
+		return 0;
+	}
+	if (run->cli->test_rules) {
+		size_t tested, failed;
+
+		failed = postlint_checker_test_rules(chk, example_failed, NULL,
+		    &tested);
+		printf("%zu examples of %zu rules: %zu passed, %zu failed\n",
+		    tested, postlint_checker_rule_count(chk), tested - failed, failed);
+		return failed > 0 ? 1 : 0;
+	}
+	for (i = 0; i < postlint_checker_rule_count(chk); i++) {
+		const struct postlint_rule_info *r = postlint_checker_rule(chk, i);
+
+		printf("%-34s %-7s %3d  %-10s %s%s\n", r->id,
+		    postlint_severity_name(r->severity), r->weight, r->category,
+		    r->message, r->enabled ? "" : " (disabled)");
+	}
+	return 0;
+}
+
+static void
+run_free(struct run *run)
+{
+	size_t i;
+
+	postlint_reporter_free(run->rep);
+	for (i = 0; i < run->nslots; i++) {
+		postlint_checker_free(run->slots[i].chk);
+		free(run->slots[i].config_path);
+	}
+	free(run->slots);
+	for (i = 0; i < run->ndirs; i++) {
+		free(run->dirs[i].dir);
+		free(run->dirs[i].config);
+	}
+	free(run->dirs);
+	free(run->seen);
+	free((void *)run->datadir);
+	free(run->cli->settings);
+	free(run->cli->excludes);
+}
+
+/* Settings are checked before anything runs: a bad value is a usage
+ * error, not a failure of every file. */
+static int
+settings_ok(struct run *run)
+{
+	struct postlint_config *probe = postlint_config_new(run->datadir);
+	struct postlint_error err;
+	size_t i;
+	int ok = 1;
+
+	for (i = 0; i < run->cli->nsettings && ok; i++)
+		if (postlint_config_set(probe, run->cli->settings[i].key,
+		    run->cli->settings[i].value, "command line", &err) != 0) {
+			cli_usage_error("--%s: %s", run->cli->settings[i].key,
+			    err.message);
+			ok = 0;
+		}
+	postlint_config_free(probe);
+	return ok;
+}
+
+static int
+print_config(struct run *run)
+{
+	struct cli *cli = run->cli;
+	size_t n = cli->npaths ? cli->npaths : 1, i;
+
+	for (i = 0; i < n; i++) {
+		const char *p = cli->npaths ? cli->paths[i] : ".";
+		char *cp, *text;
+		struct postlint_config *cfg;
+		struct postlint_error err;
+		struct stat st;
+		char sub[PATH_MAX + 4];
+
+		/* a directory's own config: look from inside it */
+		if (stat(p, &st) == 0 && S_ISDIR(st.st_mode)) {
+			snprintf(sub, sizeof(sub), "%s/-", p);
+			cp = config_for(run, sub);
+		} else
+			cp = config_for(run, p);
+		if (n > 1)
+			printf("%s# %s\n", i > 0 ? "\n" : "", p);
+		cfg = make_config(run, cp, &err);
+		free(cp);
+		if (cfg == NULL) {
+			print_error(NULL, &err);
+			run->any_error = 1;
+			continue;
+		}
+		text = postlint_config_describe(cfg);
+		fputs(text, stdout);
+		free(text);
+		postlint_config_free(cfg);
+	}
+	return run->any_error ? 2 : 0;
+}
+
+static int
+check_all(struct run *run)
+{
+	struct cli *cli = run->cli;
+	unsigned flags = 0;
+	size_t i;
+
+	if (isatty(STDOUT_FILENO) && cli->format == POSTLINT_FORMAT_TEXT) {
+		const char *nc = getenv("NO_COLOR");
+
+		if (nc == NULL || nc[0] == '\0')
+			flags |= POSTLINT_REPORT_COLOR;
+	}
+	if (cli->quiet)
+		flags |= POSTLINT_REPORT_QUIET;
+	run->rep = postlint_reporter_new(cli->format, stdout, flags);
+	if (cli->npaths == 0)
+		check_arg(run, "-");
+	for (i = 0; i < cli->npaths && !run->stopped; i++)
+		check_arg(run, cli->paths[i]);
+	if (!run->stopped && postlint_reporter_finish(run->rep) != 0)
+		run->stopped = 1;
+	return run->any_error ? 2 : run->any_fail ? 1 : 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct cli cli;
+	struct run run;
+	int status;
+
+	postlint_set_nomem_handler(nomem);
+	/* A closed pipe shows as a write error, and the run ends quietly. */
+	signal(SIGPIPE, SIG_IGN);
+	if (cli_parse(argc, argv, &cli) != 0) {
+		free(cli.settings);
+		free(cli.excludes);
+		return 2;
+	}
+	memset(&run, 0, sizeof(run));
+	run.cli = &cli;
+	if (cli.help) {
+		cli_help();
+		status = 0;
+	} else if (cli.version) {
+		printf("postlint %s\n", POSTLINT_VERSION);
+		status = 0;
+	} else {
+		run.datadir = find_datadir();
+		if (!settings_ok(&run))
+			status = 2;
+		else if (cli.print_config)
+			status = print_config(&run);
+		else if (cli.list_rules || cli.explain != NULL || cli.test_rules)
+			status = rules_command(&run);
+		else
+			status = check_all(&run);
+	}
+	run_free(&run);
+	/* stdout may hold buffered output for a closed pipe: do not let the
+	 * exit-time flush turn into an error message */
+	if (run.stopped)
+		fclose(stdout);
+	return status;
+}

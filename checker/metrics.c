@@ -1,0 +1,216 @@
+/* metrics.c - the figures of a post: counts, ratios, value density and relevance. */
+#include <string.h>
+
+#include "internal.h"
+
+/* Names as they appear in JSON "metrics" and in metric rules. */
+static const char *const names[PL_M_COUNT] = {
+	"characters", "graphemes", "bytes", "lines", "words", "letters",
+	"sentences", "hashtags", "mentions", "urls", "emails", "emoji",
+	"numbers", "exclamations", "exclamation_runs",
+	"longest_exclamation_run", "uppercase_ratio", "content_words",
+	"value_density", "relevance"
+};
+
+int
+pl_metric_lookup(const char *name)
+{
+	int i;
+
+	for (i = 0; i < PL_M_COUNT; i++)
+		if (strcmp(names[i], name) == 0)
+			return i;
+	return -1;
+}
+
+const char *
+pl_metric_name(int id)
+{
+	return id >= 0 && id < PL_M_COUNT ? names[id] : "?";
+}
+
+int
+pl_metric_is_integer(int id)
+{
+	return id != PL_M_UPPERCASE_RATIO && id != PL_M_VALUE_DENSITY &&
+	    id != PL_M_RELEVANCE;
+}
+
+/* Lowercases ASCII into BUF (at most CAP bytes); other bytes are kept, so
+ * non-ASCII words compare case-sensitively. */
+static size_t
+fold(const char *s, size_t n, char *buf, size_t cap)
+{
+	size_t i;
+
+	if (n > cap)
+		n = cap;
+	for (i = 0; i < n; i++) {
+		char c = s[i];
+
+		buf[i] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
+	}
+	return n;
+}
+
+static size_t
+graphemes(struct pl_match *m, const char *s, size_t n)
+{
+	size_t i = 0, count = 0;
+
+	while (i < n) {
+		unsigned char c = (unsigned char)s[i];
+
+		/* Two ASCII bytes in a row are two graphemes, except CR LF;
+		 * only text next to non-ASCII needs the Unicode rules. */
+		if (c < 0x80 && (i + 1 == n || (unsigned char)s[i + 1] < 0x80)) {
+			i += (c == '\r' && i + 1 < n && s[i + 1] == '\n') ? 2 : 1;
+		} else
+			i += pl_grapheme_len(m, s + i, n - i);
+		count++;
+	}
+	return count;
+}
+
+void
+pl_metrics_compute(struct pl_uclass *uc, struct pl_match *m,
+    const struct pl_words *words, const char *s, size_t n,
+    const struct pl_tokens *toks, struct pl_metrics *out)
+{
+	struct pl_set content = { 0 }, numbers = { 0 }, relevant = { 0 },
+	    topical = { 0 };
+	size_t i, upper = 0, lower = 0, chars = 0, run = 0, longest = 0;
+	size_t counted = 0, in_sentence = 0, lines = 0, line_has = 0;
+	double *v = out->v;
+	char buf[128];
+
+	memset(out, 0, sizeof(*out));
+	v[PL_M_BYTES] = (double)n;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if ((c & 0xC0) != 0x80)
+			chars++;
+		if (c == '!') {
+			run++;
+			v[PL_M_EXCLAMATIONS]++;
+		} else if (run > 0) {
+			if (run >= 2)
+				v[PL_M_EXCLAMATION_RUNS]++;
+			if (run > longest)
+				longest = run;
+			run = 0;
+		}
+		if (c == '\n') {
+			lines += line_has;
+			line_has = 0;
+		} else if (c != ' ' && c != '\t' && c != '\r')
+			line_has = 1;
+	}
+	if (run >= 2)
+		v[PL_M_EXCLAMATION_RUNS]++;
+	if (run > longest)
+		longest = run;
+	v[PL_M_LINES] = (double)(lines + line_has);
+	v[PL_M_CHARACTERS] = (double)chars;
+	v[PL_M_LONGEST_EXCLAMATION_RUN] = (double)longest;
+	v[PL_M_GRAPHEMES] = (double)graphemes(m, s, n);
+
+	for (i = 0; i < toks->n; i++) {
+		const struct postlint_token *t = &toks->v[i];
+		const char *p = s + t->offset;
+		size_t len, j;
+
+		switch (t->kind) {
+		case POSTLINT_TOKEN_WORD:
+			v[PL_M_WORDS]++;
+			in_sentence = 1;
+			counted++;
+			for (j = 0; j < t->length;) {
+				uint32_t cp;
+				size_t k = pl_utf8_decode((const unsigned char *)p + j,
+				    t->length - j, &cp);
+				unsigned cl;
+
+				if (k == 0)
+					break;
+				cl = cp < 0x80 ?
+				    ((cp >= 'A' && cp <= 'Z') ? PL_UC_LETTER | PL_UC_UPPER :
+				    (cp >= 'a' && cp <= 'z') ? PL_UC_LETTER | PL_UC_LOWER : 0) :
+				    pl_uclass_get(uc, cp);
+				if (cl & PL_UC_LETTER)
+					v[PL_M_LETTERS]++;
+				upper += (cl & PL_UC_UPPER) != 0;
+				lower += (cl & PL_UC_LOWER) != 0;
+				j += k;
+			}
+			len = fold(p, t->length, buf, sizeof(buf));
+			if (t->length >= 2 && !pl_set_has(words->stop, buf, len) &&
+			    !pl_set_has(words->filler, buf, len)) {
+				pl_set_add(&content, buf, len);
+				if (words->niche != NULL) {
+					pl_set_add(&topical, buf, len);
+					if (pl_set_has(words->niche, buf, len))
+						pl_set_add(&relevant, buf, len);
+				}
+			}
+			break;
+		case POSTLINT_TOKEN_NUMBER:
+			v[PL_M_NUMBERS]++;
+			in_sentence = 1;
+			counted++;
+			pl_set_add(&numbers, p, t->length);
+			break;
+		case POSTLINT_TOKEN_HASHTAG:
+			v[PL_M_HASHTAGS]++;
+			counted++;
+			if (words->niche != NULL) {
+				len = fold(p + 1, t->length - 1, buf, sizeof(buf));
+				pl_set_add(&topical, buf, len);
+				if (pl_set_has(words->niche, buf, len))
+					pl_set_add(&relevant, buf, len);
+			}
+			break;
+		case POSTLINT_TOKEN_MENTION:
+			v[PL_M_MENTIONS]++;
+			counted++;
+			break;
+		case POSTLINT_TOKEN_URL:
+			v[PL_M_URLS]++;
+			counted++;
+			break;
+		case POSTLINT_TOKEN_EMAIL:
+			v[PL_M_EMAILS]++;
+			counted++;
+			break;
+		case POSTLINT_TOKEN_EMOJI:
+			v[PL_M_EMOJI]++;
+			counted++;
+			break;
+		default:
+			break;
+		}
+		if (t->sentence_end && in_sentence) {
+			v[PL_M_SENTENCES]++;
+			in_sentence = 0;
+		}
+	}
+	if (in_sentence)
+		v[PL_M_SENTENCES]++;
+	v[PL_M_UPPERCASE_RATIO] = upper + lower > 0 ?
+	    (double)upper / (double)(upper + lower) : 0.0;
+	v[PL_M_CONTENT_WORDS] = (double)content.n;
+	/* Value density: distinct content words and numbers over every token
+	 * that is not punctuation (see postlint(1), VALUE DENSITY). */
+	v[PL_M_VALUE_DENSITY] = counted > 0 ?
+	    (double)(content.n + numbers.n) / (double)counted : 0.0;
+	if (words->niche == NULL)
+		out->is_null[PL_M_RELEVANCE] = 1;
+	else
+		v[PL_M_RELEVANCE] = topical.n > 0 ?
+		    (double)relevant.n / (double)topical.n : 0.0;
+	pl_set_free(&content);
+	pl_set_free(&numbers);
+	pl_set_free(&relevant);
+	pl_set_free(&topical);
+}

@@ -1,0 +1,267 @@
+/* options.c - the CLI's option table: parsing, validation and --help, from one list. */
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "postlint.h"
+
+enum {
+	OPT_AUDIENCE = 256, OPT_EACH_LINE, OPT_EXCLUDE, OPT_EXPLAIN,
+	OPT_FAIL_LEVEL, OPT_LANG, OPT_LIST_RULES, OPT_MAX_POST_SIZE,
+	OPT_NO_CONFIG, OPT_PLATFORM, OPT_PRINT_CONFIG, OPT_STDIN_FILENAME,
+	OPT_TEST_RULES, OPT_THRESHOLD, OPT_DISABLE
+};
+
+/* Sorted by long name; --help prints them in this order. */
+static const struct opt {
+	const char *name;
+	int has_arg;
+	int val;
+	const char *arg;
+	const char *help;
+} opts[] = {
+	{ "audience", 1, OPT_AUDIENCE, "TAG[,TAG...]",
+	  "the audience's niche tags, for relevance" },
+	{ "config", 1, 'c', "FILE", "use FILE instead of finding .postlint.xml" },
+	{ "disable", 1, OPT_DISABLE, "ID[,ID...]",
+	  "turn off rules or whole packs (repeatable)" },
+	{ "each-line", 0, OPT_EACH_LINE, NULL,
+	  "read input as plain text, every line a post" },
+	{ "exclude", 1, OPT_EXCLUDE, "GLOB", "skip paths matching GLOB (repeatable)" },
+	{ "explain", 1, OPT_EXPLAIN, "ID", "describe one rule, with its examples" },
+	{ "fail-level", 1, OPT_FAIL_LEVEL, "LEVEL",
+	  "fail a post on a finding at LEVEL or above:\n"
+	  "error (default), warning, info, none" },
+	{ "format", 1, 'f', "FMT", "text (default), gcc, json, jsonl" },
+	{ "help", 0, 'h', NULL, "show this help and exit" },
+	{ "lang", 1, OPT_LANG, "LL_CC", "the posts' language (default en_US)" },
+	{ "list-rules", 0, OPT_LIST_RULES, NULL, "list every loaded rule and exit" },
+	{ "max-post-size", 1, OPT_MAX_POST_SIZE, "N",
+	  "largest post in bytes, suffix k, M, G (default 1M)" },
+	{ "no-config", 0, OPT_NO_CONFIG, NULL, "ignore every .postlint.xml" },
+	{ "platform", 1, OPT_PLATFORM, "NAME",
+	  "generic (default), x, mastodon, bluesky, threads, linkedin" },
+	{ "print-config", 0, OPT_PRINT_CONFIG, NULL,
+	  "show the settings for each path, with their origin" },
+	{ "quiet", 0, 'q', NULL, "report only failing posts and errors" },
+	{ "rules", 1, 'r', "PATH", "load an extra rule pack (repeatable)" },
+	{ "stdin-filename", 1, OPT_STDIN_FILENAME, "PATH",
+	  "name standard input: its format, config and report name" },
+	{ "test-rules", 0, OPT_TEST_RULES, NULL,
+	  "run every rule's own examples and exit" },
+	{ "threshold", 1, OPT_THRESHOLD, "N",
+	  "fail posts scoring below N, 0-100 (default 60)" },
+	{ "version", 0, 'V', NULL, "show the version and exit" },
+};
+#define NOPTS (sizeof(opts) / sizeof(*opts))
+
+static const char synopsis[] =
+    "usage: postlint [options] [FILE | DIR | -]...\n";
+
+void *
+xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (p == NULL) {
+		fputs("postlint: out of memory\n", stderr);
+		exit(2);
+	}
+	return p;
+}
+
+void *
+xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (p == NULL) {
+		fputs("postlint: out of memory\n", stderr);
+		exit(2);
+	}
+	return p;
+}
+
+char *
+xstrdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+
+	return memcpy(xmalloc(n), s, n);
+}
+
+void
+cli_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("postlint: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	fputs(synopsis, stderr);
+	fputs("Try 'postlint --help' for more information.\n", stderr);
+}
+
+void
+cli_help(void)
+{
+	size_t i;
+
+	fputs(synopsis, stdout);
+	fputs("Check social-media posts and short blog posts before they go out:\n"
+	    "spam, bait and clickbait phrasing, shouting, hashtag stuffing and\n"
+	    "value density, with a 0-100 click score and a verdict per post.\n"
+	    "With no FILE, or when FILE is -, read standard input.\n\n", stdout);
+	for (i = 0; i < NOPTS; i++) {
+		const struct opt *o = &opts[i];
+		char left[64];
+		const char *h = o->help, *nl;
+		int shortopt = o->val < 256;
+
+		snprintf(left, sizeof(left), "%s%c%s--%s%s%s",
+		    shortopt ? "-" : "  ", shortopt ? o->val : ' ',
+		    shortopt ? ", " : "  ", o->name, o->arg ? " " : "",
+		    o->arg ? o->arg : "");
+		/* help text may span lines; each continues in the column */
+		while ((nl = strchr(h, '\n')) != NULL) {
+			printf("  %-30s %.*s\n", left, (int)(nl - h), h);
+			left[0] = '\0';
+			h = nl + 1;
+		}
+		printf("  %-30s %s\n", left, h);
+	}
+	fputs("\nExit status: 0 every post passed, 1 a post failed, 2 something "
+	    "could not\nbe checked (bad usage, pack, config or input).\n"
+	    "See postlint(1), postlint-rules(5) and postlint.xml(5).\n", stdout);
+}
+
+static void
+add_setting(struct cli *cli, const char *key, const char *value)
+{
+	cli->settings = xrealloc(cli->settings,
+	    (cli->nsettings + 1) * sizeof(*cli->settings));
+	cli->settings[cli->nsettings].key = key;
+	cli->settings[cli->nsettings].value = value;
+	cli->nsettings++;
+}
+
+int
+cli_parse(int argc, char **argv, struct cli *cli)
+{
+	struct option lopts[NOPTS + 1];
+	char shortopts[64];
+	size_t i, ns = 0;
+	int c;
+
+	memset(cli, 0, sizeof(*cli));
+	shortopts[ns++] = ':';   /* report a missing value as ':' */
+	for (i = 0; i < NOPTS; i++) {
+		lopts[i].name = opts[i].name;
+		lopts[i].has_arg = opts[i].has_arg ? required_argument : no_argument;
+		lopts[i].flag = NULL;
+		lopts[i].val = opts[i].val;
+		if (opts[i].val < 256) {
+			shortopts[ns++] = (char)opts[i].val;
+			if (opts[i].has_arg)
+				shortopts[ns++] = ':';
+		}
+	}
+	memset(&lopts[NOPTS], 0, sizeof(lopts[NOPTS]));
+	shortopts[ns] = '\0';
+	/* getopt prints its own message; ours follows with the synopsis. */
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, shortopts, lopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_AUDIENCE:
+			add_setting(cli, "audience", optarg);
+			break;
+		case 'c':
+			cli->config = optarg;
+			break;
+		case OPT_DISABLE:
+			add_setting(cli, "disable", optarg);
+			break;
+		case OPT_EACH_LINE:
+			cli->each_line = 1;
+			break;
+		case OPT_EXCLUDE:
+			cli->excludes = xrealloc(cli->excludes,
+			    (cli->nexcludes + 1) * sizeof(*cli->excludes));
+			cli->excludes[cli->nexcludes++] = optarg;
+			break;
+		case OPT_EXPLAIN:
+			cli->explain = optarg;
+			break;
+		case OPT_FAIL_LEVEL:
+			add_setting(cli, "fail-level", optarg);
+			break;
+		case 'f':
+			if ((cli->format = postlint_format_parse(optarg)) < 0) {
+				cli_usage_error("unknown format '%s' (text, gcc, json, "
+				    "jsonl)", optarg);
+				return -1;
+			}
+			break;
+		case 'h':
+			cli->help = 1;
+			break;
+		case OPT_LANG:
+			add_setting(cli, "lang", optarg);
+			break;
+		case OPT_LIST_RULES:
+			cli->list_rules = 1;
+			break;
+		case OPT_MAX_POST_SIZE:
+			add_setting(cli, "max-post-size", optarg);
+			break;
+		case OPT_NO_CONFIG:
+			cli->no_config = 1;
+			break;
+		case OPT_PLATFORM:
+			add_setting(cli, "platform", optarg);
+			break;
+		case OPT_PRINT_CONFIG:
+			cli->print_config = 1;
+			break;
+		case 'q':
+			cli->quiet = 1;
+			break;
+		case 'r':
+			add_setting(cli, "rules", optarg);
+			break;
+		case OPT_STDIN_FILENAME:
+			cli->stdin_filename = optarg;
+			break;
+		case OPT_TEST_RULES:
+			cli->test_rules = 1;
+			break;
+		case OPT_THRESHOLD:
+			add_setting(cli, "threshold", optarg);
+			break;
+		case 'V':
+			cli->version = 1;
+			break;
+		case ':':
+			cli_usage_error("option '%s' needs a value", argv[optind - 1]);
+			return -1;
+		default:
+			if (optopt != 0 && optopt < 256)
+				cli_usage_error("unknown option '-%c'", optopt);
+			else
+				cli_usage_error("unknown option '%s'", argv[optind - 1]);
+			return -1;
+		}
+	}
+	if (cli->config != NULL && cli->no_config) {
+		cli_usage_error("--config and --no-config exclude each other");
+		return -1;
+	}
+	cli->paths = argv + optind;
+	cli->npaths = (size_t)(argc - optind);
+	return 0;
+}

@@ -1,0 +1,302 @@
+/* postlint.h - the one public interface of libpostlint: configuration, checker, results, reports. */
+#ifndef POSTLINT_H
+#define POSTLINT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define POSTLINT_VERSION "0.1.0"
+
+/*
+ * Conventions.  Every object has a _new and a _free, and _free(NULL) does
+ * nothing.  Functions that can fail return 0 on success and -1 on failure
+ * and fill the caller's struct postlint_error; the library never prints and
+ * never exits.  Strings are UTF-8.  Text that comes from a post is passed as
+ * (pointer, length) and may contain any byte.
+ */
+
+/* A failure the caller should show, with the place it refers to. */
+struct postlint_error {
+	char file[1024];   /* input, pack or config the error is about; may be empty */
+	long line;         /* 1-based, 0 when unknown */
+	long column;       /* 1-based, 0 when unknown */
+	char message[1024];
+};
+
+/*
+ * Out of memory.  The library allocates through one wrapper; when an
+ * allocation fails it calls this handler, which must not return (the CLI
+ * prints "postlint: out of memory" and exits 2).  Without a handler the
+ * library calls abort().  This is the only process-wide setting: set it once,
+ * before creating any object.
+ */
+typedef void (*postlint_nomem_fn)(void);
+void postlint_set_nomem_handler(postlint_nomem_fn fn);
+
+enum postlint_severity {
+	POSTLINT_INFO = 1,
+	POSTLINT_WARNING = 2,
+	POSTLINT_ERROR = 3
+};
+/* "info", "warning", "error"; for any other value "none". */
+const char *postlint_severity_name(int severity);
+/* Parses "info" | "warning" | "error" | "none" (none is 4: above every
+ * severity, so nothing fails on severity).  Returns -1 for anything else. */
+int postlint_severity_parse(const char *name);
+#define POSTLINT_FAIL_NONE 4
+
+/* ------------------------------------------------------------------ */
+/* Configuration: the settings that apply to a set of files.           */
+
+struct postlint_config;
+
+/*
+ * A configuration holding the built-in defaults: the packs and
+ * dictionaries under DATADIR, platform "generic", language "en_US",
+ * threshold 60, fail level "error".  DATADIR is copied.
+ */
+struct postlint_config *postlint_config_new(const char *datadir);
+void postlint_config_free(struct postlint_config *cfg);
+/* A deep copy; caller frees. */
+struct postlint_config *postlint_config_copy(const struct postlint_config *cfg);
+
+/*
+ * Reads a .postlint.xml file, validated against the config schema, on top
+ * of CFG.  Paths inside it are relative to its directory.
+ */
+int postlint_config_load(struct postlint_config *cfg, const char *path,
+    struct postlint_error *err);
+
+/*
+ * Sets one setting by name, as the CLI options do.  ORIGIN says where the
+ * value came from (shown by postlint_config_describe), e.g. "command line".
+ * Keys: "audience" (TAG[,TAG...], replaces), "platform", "lang",
+ * "threshold" (0-100), "fail-level", "max-post-size" (bytes, suffixes k, M),
+ * "rules" (a pack path, adds) and "disable" (ID[,ID...], adds).  A bad
+ * value fills ERR and returns -1.
+ */
+int postlint_config_set(struct postlint_config *cfg, const char *key,
+    const char *value, const char *origin, struct postlint_error *err);
+
+/* The path of the config file loaded into CFG, or NULL. */
+const char *postlint_config_file(const struct postlint_config *cfg);
+size_t postlint_config_max_post_size(const struct postlint_config *cfg);
+
+/*
+ * A readable description of every setting and where it came from, one per
+ * line, as --print-config shows it.  Caller frees.
+ */
+char *postlint_config_describe(const struct postlint_config *cfg);
+
+/* ------------------------------------------------------------------ */
+/* Checker: packs and dictionaries loaded for one configuration.       */
+
+struct postlint_checker;
+
+/*
+ * Loads every pack the configuration names (each validated against
+ * rules/postlint.rng, every regex compiled), applies disables and
+ * overrides, and loads the dictionaries.  Returns NULL and fills ERR when a
+ * pack, a dictionary or a setting is bad.  The configuration is copied.
+ * A checker is read-only while checking, so one checker may serve several
+ * threads at once.
+ */
+struct postlint_checker *postlint_checker_new(const struct postlint_config *cfg,
+    struct postlint_error *err);
+void postlint_checker_free(struct postlint_checker *chk);
+
+/* What the rule list and --explain show of a rule; strings are valid until
+ * the checker is freed. */
+struct postlint_rule_info {
+	const char *id;        /* "pack.name" */
+	const char *pack;
+	const char *category;
+	const char *kind;      /* "phrases" | "pattern" | "metric" */
+	const char *message;
+	const char *explain;   /* may be empty */
+	const char *lang;      /* the pack's language, e.g. "en" */
+	const char *platform;  /* NULL: every platform */
+	const char *file;      /* the pack file */
+	long line;             /* where the rule starts in it */
+	int severity;
+	int weight;
+	int cap;               /* 0: once per post; else per hit up to cap */
+	int enabled;           /* 0 when disabled by config or option */
+	size_t nexamples;
+	const char *const *examples;     /* nexamples texts */
+	const int *example_bad;          /* 1: bad example, 0: good */
+};
+
+size_t postlint_checker_rule_count(const struct postlint_checker *chk);
+/* Rules come in pack order, then file order.  NULL when I is out of range. */
+const struct postlint_rule_info *postlint_checker_rule(
+    const struct postlint_checker *chk, size_t i);
+/* The rule with ID, or NULL. */
+const struct postlint_rule_info *postlint_checker_find_rule(
+    const struct postlint_checker *chk, const char *id);
+
+/*
+ * Runs every example of every rule (enabled or not): a bad example must
+ * trigger its rule and a good one must not.  FN is called for each failing
+ * example.  Returns the number of failures; *NTESTED gets the number run.
+ */
+typedef void (*postlint_test_fn)(const struct postlint_rule_info *rule,
+    const char *example, int bad, void *data);
+size_t postlint_checker_test_rules(const struct postlint_checker *chk,
+    postlint_test_fn fn, void *data, size_t *ntested);
+
+/* ------------------------------------------------------------------ */
+/* Tokens, for callers that want the words of a text.                  */
+
+enum postlint_token_kind {
+	POSTLINT_TOKEN_WORD = 1,
+	POSTLINT_TOKEN_NUMBER,
+	POSTLINT_TOKEN_HASHTAG,
+	POSTLINT_TOKEN_MENTION,
+	POSTLINT_TOKEN_URL,
+	POSTLINT_TOKEN_EMAIL,
+	POSTLINT_TOKEN_EMOJI,
+	POSTLINT_TOKEN_PUNCT
+};
+const char *postlint_token_kind_name(int kind);
+
+struct postlint_token {
+	int kind;
+	size_t offset;        /* byte offset into the text */
+	size_t length;        /* bytes */
+	int sentence_end;     /* 1 on punctuation that ends a sentence */
+};
+
+/*
+ * Splits TEXT into tokens.  Whitespace produces no token.  *TOKENS is
+ * allocated; caller frees it with free().  Returns the number of tokens.
+ */
+size_t postlint_tokenize(const struct postlint_checker *chk, const char *text,
+    size_t len, struct postlint_token **tokens);
+
+/* ------------------------------------------------------------------ */
+/* Checking: inputs in, results out, in input order.                   */
+
+struct postlint_result;
+
+enum postlint_input_format {
+	POSTLINT_INPUT_AUTO = 0,  /* by name, else plain text */
+	POSTLINT_INPUT_TEXT,      /* the whole input is one post */
+	POSTLINT_INPUT_LINES      /* every non-blank line is a post */
+};
+
+struct postlint_input {
+	const char *name;        /* as shown in reports: a path or "-" */
+	int format;              /* enum postlint_input_format */
+};
+
+/*
+ * Called once per judged post, in input order.  The result belongs to the
+ * library and is valid only during the call.  Return nonzero to stop
+ * (e.g. the output pipe closed).
+ */
+typedef int (*postlint_result_fn)(const struct postlint_result *res, void *data);
+/* Called for each error (bad encoding, post over the size limit, ...). */
+typedef void (*postlint_error_fn)(const struct postlint_error *err, void *data);
+
+/*
+ * Reads FP to its end and checks every post in it.  Memory stays bounded
+ * by the size limit of one post, whatever the input size.  Returns 0 when
+ * every post was judged, -1 when something could not be (reported through
+ * ON_ERROR), and 1 when ON_RESULT asked to stop.
+ */
+int postlint_check_stream(const struct postlint_checker *chk,
+    const struct postlint_input *in, FILE *fp,
+    postlint_result_fn on_result, postlint_error_fn on_error, void *data);
+
+/* The same for a buffer held by the caller. */
+int postlint_check_buffer(const struct postlint_checker *chk,
+    const struct postlint_input *in, const char *buf, size_t len,
+    postlint_result_fn on_result, postlint_error_fn on_error, void *data);
+
+/* What a reporter shows of a finding.  Strings belong to the result. */
+struct postlint_finding {
+	const char *rule;
+	const char *category;
+	int severity;
+	long line, column;          /* 1-based; column in code points */
+	long end_line, end_column;  /* exclusive */
+	long long byte_offset;      /* 0-based, in the original input */
+	const char *message;
+	size_t nsuggestions;
+	const char *const *suggestions;
+	/* The source line the finding starts on, without its line break, and
+	 * the column where the underline ends on that line (exclusive). */
+	const char *line_text;
+	size_t line_length;
+	long underline_end;
+};
+
+/* One metric of a post: a name and a number, or null. */
+struct postlint_metric {
+	const char *name;
+	double value;
+	int is_null;
+	int is_integer;
+};
+
+/* One item of metadata; a list when is_list is set. */
+struct postlint_meta {
+	const char *key;
+	size_t nvalues;
+	const char *const *values;
+	int is_list;
+};
+
+const char *postlint_result_source(const struct postlint_result *res);
+long postlint_result_line(const struct postlint_result *res);
+int postlint_result_score(const struct postlint_result *res);
+int postlint_result_threshold(const struct postlint_result *res);
+int postlint_result_passed(const struct postlint_result *res);
+size_t postlint_result_finding_count(const struct postlint_result *res);
+const struct postlint_finding *postlint_result_finding(
+    const struct postlint_result *res, size_t i);
+size_t postlint_result_metric_count(const struct postlint_result *res);
+const struct postlint_metric *postlint_result_metric(
+    const struct postlint_result *res, size_t i);
+size_t postlint_result_meta_count(const struct postlint_result *res);
+const struct postlint_meta *postlint_result_meta(
+    const struct postlint_result *res, size_t i);
+
+/* ------------------------------------------------------------------ */
+/* Reports.                                                            */
+
+enum postlint_format {
+	POSTLINT_FORMAT_TEXT = 0,
+	POSTLINT_FORMAT_GCC,
+	POSTLINT_FORMAT_JSON,
+	POSTLINT_FORMAT_JSONL
+};
+/* Parses a format name; -1 when unknown. */
+int postlint_format_parse(const char *name);
+
+#define POSTLINT_REPORT_COLOR 0x1  /* ANSI colour (text format) */
+#define POSTLINT_REPORT_QUIET 0x2  /* only failing posts */
+
+struct postlint_reporter;
+
+/* A reporter writing FORMAT to OUT, which the caller keeps open. */
+struct postlint_reporter *postlint_reporter_new(int format, FILE *out,
+    unsigned flags);
+/* Each returns -1 when writing failed (e.g. a closed pipe), else 0. */
+int postlint_reporter_post(struct postlint_reporter *rep,
+    const struct postlint_result *res);
+int postlint_reporter_error(struct postlint_reporter *rep,
+    const struct postlint_error *err);
+/* Ends the document (json) and flushes. */
+int postlint_reporter_finish(struct postlint_reporter *rep);
+void postlint_reporter_free(struct postlint_reporter *rep);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* POSTLINT_H */

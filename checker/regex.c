@@ -1,0 +1,237 @@
+/* regex.c - the only file that touches PCRE2: rule patterns, graphemes, character classes. */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/*
+ * Limits for patterns from packs, which may be hostile.  The match limit
+ * bounds the work of one pcre2_match() call; a catastrophic pattern such as
+ * (a+)+$ on a long line stops with an error instead of running for hours.
+ * Ordinary rules on a 1 MiB post stay far below these figures.
+ */
+#define MATCH_LIMIT 2000000
+#define DEPTH_LIMIT 5000
+#define HEAP_LIMIT_KIB 65536
+#define JIT_STACK_MAX (1024 * 1024)
+
+struct pl_regex {
+	pcre2_code *code;
+};
+
+struct pl_match {
+	pcre2_match_data *md;
+	pcre2_match_context *mctx;
+	pcre2_jit_stack *jit;
+	pcre2_code *grapheme;
+};
+
+struct pl_regex *
+pl_regex_compile(const char *pat, size_t len, unsigned flags,
+    size_t *erroffset, char *errmsg, size_t errlen)
+{
+	uint32_t opts = PCRE2_UTF | PCRE2_UCP;
+	struct pl_regex *re;
+	pcre2_code *code;
+	PCRE2_SIZE off;
+	int ec;
+
+	if (flags & PL_RE_CASELESS)
+		opts |= PCRE2_CASELESS;
+	code = pcre2_compile((PCRE2_SPTR)pat, len, opts, &ec, &off, NULL);
+	if (code == NULL) {
+		PCRE2_UCHAR msg[256];
+
+		pcre2_get_error_message(ec, msg, sizeof(msg));
+		snprintf(errmsg, errlen, "%s", (const char *)msg);
+		*erroffset = off;
+		return NULL;
+	}
+	/* JIT is an optimisation: where it is unavailable, the interpreter
+	 * gives the same results under the same limits. */
+	(void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
+	re = pl_malloc(sizeof(*re));
+	re->code = code;
+	return re;
+}
+
+void
+pl_regex_free(struct pl_regex *re)
+{
+	if (re == NULL)
+		return;
+	pcre2_code_free(re->code);
+	free(re);
+}
+
+struct pl_match *
+pl_match_new(void)
+{
+	struct pl_match *m = pl_calloc(1, sizeof(*m));
+	int ec;
+	PCRE2_SIZE off;
+
+	m->md = pcre2_match_data_create(1, NULL);
+	m->mctx = pcre2_match_context_create(NULL);
+	m->jit = pcre2_jit_stack_create(32 * 1024, JIT_STACK_MAX, NULL);
+	if (m->md == NULL || m->mctx == NULL || m->jit == NULL) {
+		pl_nomem();
+	}
+	pcre2_set_match_limit(m->mctx, MATCH_LIMIT);
+	pcre2_set_depth_limit(m->mctx, DEPTH_LIMIT);
+	pcre2_set_heap_limit(m->mctx, HEAP_LIMIT_KIB);
+	pcre2_jit_stack_assign(m->mctx, NULL, m->jit);
+	m->grapheme = pcre2_compile((PCRE2_SPTR) "\\X", 2, PCRE2_UTF, &ec, &off,
+	    NULL);
+	if (m->grapheme != NULL)
+		(void)pcre2_jit_compile(m->grapheme, PCRE2_JIT_COMPLETE);
+	return m;
+}
+
+void
+pl_match_free(struct pl_match *m)
+{
+	if (m == NULL)
+		return;
+	pcre2_match_data_free(m->md);
+	pcre2_match_context_free(m->mctx);
+	pcre2_jit_stack_free(m->jit);
+	pcre2_code_free(m->grapheme);
+	free(m);
+}
+
+int
+pl_regex_next(const struct pl_regex *re, struct pl_match *m, const char *s,
+    size_t n, size_t start, size_t *ms, size_t *me)
+{
+	PCRE2_SIZE *ov;
+	int rc;
+
+	/* The subject was validated when it was read. */
+	rc = pcre2_match(re->code, (PCRE2_SPTR)s, n, start, PCRE2_NO_UTF_CHECK,
+	    m->md, m->mctx);
+	if (rc == PCRE2_ERROR_NOMATCH)
+		return 0;
+	if (rc < 0)
+		return -1;   /* match, depth, heap or JIT stack limit */
+	ov = pcre2_get_ovector_pointer(m->md);
+	*ms = ov[0];
+	*me = ov[1];
+	if (*me < *ms)   /* \K in a lookbehind can do this */
+		*me = *ms;
+	return 1;
+}
+
+void
+pl_regex_quote(struct pl_buf *b, const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (strchr("\\^$.|?*+()[]{}#-/", s[i]) != NULL && s[i] != '\0')
+			pl_buf_addc(b, '\\');
+		pl_buf_addc(b, s[i]);
+	}
+}
+
+size_t
+pl_grapheme_len(struct pl_match *m, const char *s, size_t n)
+{
+	PCRE2_SIZE *ov;
+
+	if (n == 0)
+		return 0;
+	if (m->grapheme != NULL &&
+	    pcre2_match(m->grapheme, (PCRE2_SPTR)s, n, 0,
+	    PCRE2_ANCHORED | PCRE2_NO_UTF_CHECK, m->md, m->mctx) > 0) {
+		ov = pcre2_get_ovector_pointer(m->md);
+		if (ov[1] > 0)
+			return ov[1];
+	}
+	return 1;
+}
+
+/*
+ * Character classes: PCRE2 knows the Unicode properties, so each code point
+ * is asked about once and the answer kept.  Entries are written with
+ * relaxed atomics: every thread computes the same byte, so a race only
+ * costs a repeated lookup.
+ */
+enum { UC_L, UC_LU, UC_LL, UC_M, UC_N, UC_S, UC_P, UC_NPAT };
+static const char *const uc_patterns[UC_NPAT] = {
+	"\\p{L}", "\\p{Lu}", "\\p{Ll}", "\\p{M}", "\\p{N}", "\\s",
+	"\\p{Extended_Pictographic}"
+};
+static const unsigned uc_bits[UC_NPAT] = {
+	PL_UC_LETTER, PL_UC_UPPER, PL_UC_LOWER, PL_UC_MARK, PL_UC_DIGIT,
+	PL_UC_SPACE, PL_UC_PICTO
+};
+
+struct pl_uclass {
+	pcre2_code *pat[UC_NPAT];
+	_Atomic unsigned char *cache;   /* 0x110000 entries, 0 = not known */
+};
+
+struct pl_uclass *
+pl_uclass_new(void)
+{
+	struct pl_uclass *uc = pl_calloc(1, sizeof(*uc));
+	PCRE2_SIZE off;
+	int i, ec;
+
+	for (i = 0; i < UC_NPAT; i++) {
+		uc->pat[i] = pcre2_compile((PCRE2_SPTR)uc_patterns[i],
+		    PCRE2_ZERO_TERMINATED, PCRE2_UTF | PCRE2_UCP | PCRE2_ANCHORED,
+		    &ec, &off, NULL);
+		if (uc->pat[i] == NULL)   /* only on an allocation failure */
+			pl_nomem();
+	}
+	/* calloc maps zero pages, so only pages of code points seen cost RSS. */
+	uc->cache = pl_calloc(0x110000, sizeof(*uc->cache));
+	return uc;
+}
+
+void
+pl_uclass_free(struct pl_uclass *uc)
+{
+	int i;
+
+	if (uc == NULL)
+		return;
+	for (i = 0; i < UC_NPAT; i++)
+		pcre2_code_free(uc->pat[i]);
+	free((void *)uc->cache);
+	free(uc);
+}
+
+unsigned
+pl_uclass_get(struct pl_uclass *uc, uint32_t cp)
+{
+	pcre2_match_data *md;
+	unsigned v;
+	char buf[4];
+	size_t n;
+	int i;
+
+	if (cp >= 0x110000)
+		return PL_UC_KNOWN;
+	v = atomic_load_explicit(&uc->cache[cp], memory_order_relaxed);
+	if (v != 0)
+		return v;
+	n = pl_utf8_encode(cp, buf);
+	md = pcre2_match_data_create(1, NULL);
+	if (md == NULL)
+		pl_nomem();
+	v = PL_UC_KNOWN;
+	for (i = 0; i < UC_NPAT; i++)
+		if (pcre2_match(uc->pat[i], (PCRE2_SPTR)buf, n, 0, 0, md,
+		    NULL) > 0)
+			v |= uc_bits[i];
+	pcre2_match_data_free(md);
+	atomic_store_explicit(&uc->cache[cp], (unsigned char)v,
+	    memory_order_relaxed);
+	return v;
+}

@@ -1,0 +1,122 @@
+/* report.c - the reporter object: picks the writer for a format and keeps what every format shares. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+
+static const char *const format_names[] = { "text", "gcc", "json", "jsonl" };
+
+int
+postlint_format_parse(const char *name)
+{
+	int i;
+
+	for (i = 0; i < (int)(sizeof(format_names) / sizeof(*format_names)); i++)
+		if (strcmp(name, format_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+struct postlint_reporter *
+postlint_reporter_new(int format, FILE *out, unsigned flags)
+{
+	struct postlint_reporter *rep;
+
+	if (format < 0 || format > POSTLINT_FORMAT_JSONL)
+		return NULL;
+	rep = pl_calloc(1, sizeof(*rep));
+	rep->format = format;
+	rep->out = out;
+	rep->flags = flags;
+	switch (format) {
+	case POSTLINT_FORMAT_TEXT:
+		rep->ops = &pl_report_text;
+		break;
+	case POSTLINT_FORMAT_GCC:
+		rep->ops = &pl_report_gcc;
+		break;
+	case POSTLINT_FORMAT_JSON:
+		rep->ops = &pl_report_json;
+		break;
+	default:
+		rep->ops = &pl_report_jsonl;
+		break;
+	}
+	return rep;
+}
+
+static int
+status(struct postlint_reporter *rep)
+{
+	return ferror(rep->out) ? -1 : 0;
+}
+
+int
+postlint_reporter_post(struct postlint_reporter *rep,
+    const struct postlint_result *res)
+{
+	if ((rep->flags & POSTLINT_REPORT_QUIET) && res->passed)
+		return status(rep);
+	rep->ops->post(rep, res);
+	return status(rep);
+}
+
+int
+postlint_reporter_error(struct postlint_reporter *rep,
+    const struct postlint_error *err)
+{
+	if (rep->ops->error != NULL)
+		rep->ops->error(rep, err);
+	return status(rep);
+}
+
+int
+postlint_reporter_finish(struct postlint_reporter *rep)
+{
+	if (rep->ops->finish != NULL)
+		rep->ops->finish(rep);
+	fflush(rep->out);
+	return status(rep);
+}
+
+void
+postlint_reporter_free(struct postlint_reporter *rep)
+{
+	size_t i;
+
+	if (rep == NULL)
+		return;
+	for (i = 0; i < rep->nerrors; i++)
+		free(rep->errors[i]);
+	free(rep->errors);
+	free(rep);
+}
+
+/* Control characters from a post must not reach a terminal as escape
+ * sequences; each is shown as '?', which keeps columns aligned. */
+void
+pl_report_safe(FILE *out, const char *s, size_t n)
+{
+	size_t i, from = 0;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if ((c < 0x20 && c != '\t') || c == 0x7F) {
+			fwrite(s + from, 1, i - from, out);
+			fputc('?', out);
+			from = i + 1;
+		}
+	}
+	fwrite(s + from, 1, n - from, out);
+}
+
+void
+pl_report_where(FILE *out, const char *source, long line, long col)
+{
+	pl_report_safe(out, source, strlen(source));
+	if (line > 0)
+		fprintf(out, ":%ld", line);
+	if (col > 0)
+		fprintf(out, ":%ld", col);
+}

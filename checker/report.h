@@ -1,0 +1,32 @@
+/* report.h - what the reporters share: the reporter object and one table of operations per format. */
+#ifndef POSTLINT_REPORT_H
+#define POSTLINT_REPORT_H
+
+#include "internal.h"
+
+struct postlint_reporter;
+
+struct pl_report_ops {
+	void (*post)(struct postlint_reporter *, const struct postlint_result *);
+	void (*error)(struct postlint_reporter *, const struct postlint_error *);
+	void (*finish)(struct postlint_reporter *);
+};
+
+struct postlint_reporter {
+	int format;
+	FILE *out;
+	unsigned flags;
+	const struct pl_report_ops *ops;
+	size_t nposts;
+	/* json: errors are listed after the posts, so they wait here */
+	char **errors;
+	size_t nerrors, caperr, dropped;
+};
+
+extern const struct pl_report_ops pl_report_text, pl_report_gcc,
+    pl_report_json, pl_report_jsonl;
+
+void pl_report_safe(FILE *out, const char *s, size_t n);
+void pl_report_where(FILE *out, const char *source, long line, long col);
+
+#endif

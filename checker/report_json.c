@@ -1,0 +1,205 @@
+/* report_json.c - the json document and jsonl lines, with the POST object both share. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+
+/* json lists errors after the posts; past this many, only a count. */
+#define MAX_JSON_ERRORS 1000
+
+/*
+ * Strings from posts are valid UTF-8 (readers check), but paths and
+ * messages may not be: invalid bytes become U+FFFD, so the output parses
+ * whatever the input.
+ */
+void
+pl_json_string(struct pl_buf *b, const char *s, size_t n)
+{
+	size_t i = 0;
+
+	pl_buf_addc(b, '"');
+	while (i < n) {
+		unsigned char c = (unsigned char)s[i];
+		uint32_t cp;
+		size_t k;
+
+		if (c == '"' || c == '\\') {
+			pl_buf_addc(b, '\\');
+			pl_buf_addc(b, (char)c);
+			i++;
+		} else if (c < 0x20) {
+			switch (c) {
+			case '\n':
+				pl_buf_adds(b, "\\n");
+				break;
+			case '\t':
+				pl_buf_adds(b, "\\t");
+				break;
+			case '\r':
+				pl_buf_adds(b, "\\r");
+				break;
+			default:
+				pl_buf_printf(b, "\\u%04x", c);
+			}
+			i++;
+		} else if (c < 0x80) {
+			pl_buf_addc(b, (char)c);
+			i++;
+		} else if ((k = pl_utf8_decode((const unsigned char *)s + i, n - i,
+		    &cp)) > 0) {
+			pl_buf_add(b, s + i, k);
+			i += k;
+		} else {
+			pl_buf_adds(b, "\\ufffd");
+			i++;
+		}
+	}
+	pl_buf_addc(b, '"');
+}
+
+static void
+jstr(struct pl_buf *b, const char *s)
+{
+	pl_json_string(b, s, strlen(s));
+}
+
+static void
+number(struct pl_buf *b, const struct postlint_metric *m)
+{
+	if (m->is_null)
+		pl_buf_adds(b, "null");
+	else if (m->is_integer)
+		pl_buf_printf(b, "%.0f", m->value);
+	else
+		pl_buf_printf(b, "%.4f", m->value);
+}
+
+static void
+post_object(struct pl_buf *b, const struct postlint_result *res)
+{
+	size_t i, j;
+
+	pl_buf_adds(b, "{\"source\":");
+	jstr(b, res->source);
+	pl_buf_printf(b, ",\"line\":%ld,\"score\":%d,\"verdict\":\"%s\"",
+	    res->line, res->score, res->passed ? "pass" : "fail");
+	pl_buf_adds(b, ",\"metadata\":{");
+	for (i = 0; i < res->nmeta; i++) {
+		const struct postlint_meta *m = &res->meta[i];
+
+		if (i > 0)
+			pl_buf_addc(b, ',');
+		jstr(b, m->key);
+		pl_buf_addc(b, ':');
+		if (m->is_list)
+			pl_buf_addc(b, '[');
+		for (j = 0; j < m->nvalues; j++) {
+			if (j > 0)
+				pl_buf_addc(b, ',');
+			jstr(b, m->values[j]);
+		}
+		if (m->is_list)
+			pl_buf_addc(b, ']');
+		else if (m->nvalues == 0)
+			pl_buf_adds(b, "null");
+	}
+	pl_buf_adds(b, "},\"metrics\":{");
+	for (i = 0; i < PL_M_COUNT; i++) {
+		if (i > 0)
+			pl_buf_addc(b, ',');
+		jstr(b, res->metrics[i].name);
+		pl_buf_addc(b, ':');
+		number(b, &res->metrics[i]);
+	}
+	pl_buf_adds(b, "},\"findings\":[");
+	for (i = 0; i < res->nfindings; i++) {
+		const struct postlint_finding *f = &res->findings[i];
+
+		if (i > 0)
+			pl_buf_addc(b, ',');
+		pl_buf_adds(b, "{\"rule\":");
+		jstr(b, f->rule);
+		pl_buf_adds(b, ",\"category\":");
+		jstr(b, f->category);
+		pl_buf_printf(b, ",\"severity\":\"%s\",\"line\":%ld,\"column\":%ld,"
+		    "\"end_line\":%ld,\"end_column\":%ld,\"byte_offset\":%lld,"
+		    "\"message\":", postlint_severity_name(f->severity), f->line,
+		    f->column, f->end_line, f->end_column, f->byte_offset);
+		jstr(b, f->message);
+		pl_buf_adds(b, ",\"suggestions\":[");
+		for (j = 0; j < f->nsuggestions; j++) {
+			if (j > 0)
+				pl_buf_addc(b, ',');
+			jstr(b, f->suggestions[j]);
+		}
+		pl_buf_adds(b, "]}");
+	}
+	pl_buf_adds(b, "]}");
+}
+
+static void
+jsonl_post(struct postlint_reporter *rep, const struct postlint_result *res)
+{
+	struct pl_buf b = { 0 };
+
+	post_object(&b, res);
+	pl_buf_addc(&b, '\n');
+	fwrite(b.p, 1, b.len, rep->out);
+	pl_buf_free(&b);
+}
+
+/* The document is streamed: posts are written as they are judged. */
+static void
+json_post(struct postlint_reporter *rep, const struct postlint_result *res)
+{
+	struct pl_buf b = { 0 };
+
+	pl_buf_adds(&b, rep->nposts == 0 ? "{\"version\":1,\"posts\":[\n" : ",\n");
+	post_object(&b, res);
+	fwrite(b.p, 1, b.len, rep->out);
+	pl_buf_free(&b);
+	rep->nposts++;
+}
+
+static void
+json_error(struct postlint_reporter *rep, const struct postlint_error *err)
+{
+	struct pl_buf b = { 0 };
+
+	if (rep->nerrors >= MAX_JSON_ERRORS) {
+		rep->dropped++;
+		return;
+	}
+	pl_buf_adds(&b, "{\"source\":");
+	jstr(&b, err->file);
+	if (err->line > 0)
+		pl_buf_printf(&b, ",\"line\":%ld", err->line);
+	else
+		pl_buf_adds(&b, ",\"line\":null");
+	pl_buf_adds(&b, ",\"message\":");
+	jstr(&b, err->message);
+	pl_buf_addc(&b, '}');
+	PL_GROW(rep->errors, rep->caperr, rep->nerrors + 1);
+	rep->errors[rep->nerrors++] = b.p;
+}
+
+static void
+json_finish(struct postlint_reporter *rep)
+{
+	size_t i;
+
+	fputs(rep->nposts == 0 ? "{\"version\":1,\"posts\":[" : "\n", rep->out);
+	fputs("],\"errors\":[", rep->out);
+	for (i = 0; i < rep->nerrors; i++) {
+		fputs(i > 0 ? ",\n" : "\n", rep->out);
+		fputs(rep->errors[i], rep->out);
+	}
+	if (rep->dropped > 0)
+		fprintf(rep->out, ",\n{\"source\":\"\",\"line\":null,\"message\":"
+		    "\"%zu more errors not listed\"}", rep->dropped);
+	fputs("]}\n", rep->out);
+}
+
+const struct pl_report_ops pl_report_json = { json_post, json_error,
+	json_finish };
+const struct pl_report_ops pl_report_jsonl = { jsonl_post, NULL, NULL };

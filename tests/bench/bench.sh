@@ -1,0 +1,47 @@
+#!/bin/bash
+# bench.sh - times postlint over the labeled corpora, one post per line, so
+# every change can be measured.  Run by `make bench`.  The corpora are read
+# where they stand (../shared/corpora, or $CORPORA) and never copied into
+# the repository; the joined file lives in build/bench/, which git ignores.
+set -eu
+top=$(cd "$(dirname "$0")/../.." && pwd)
+corpora=${CORPORA:-$top/../shared/corpora}
+out=$top/build/bench
+runs=${RUNS:-5}
+mkdir -p "$out"
+if ! ls "$corpora"/*/dev.tsv >/dev/null 2>&1; then
+	echo "bench: no corpora in $corpora (set CORPORA)" >&2
+	exit 2
+fi
+# every text column, header dropped: about 60,000 posts
+for f in "$corpora"/*/dev.tsv; do tail -n +2 "$f" | cut -f2-; done >"$out/corpus.txt"
+bytes=$(wc -c <"$out/corpus.txt")
+posts=$(wc -l <"$out/corpus.txt")
+export POSTLINT_DATADIR=$top
+
+# median of RUNS wall-clock times after one warm-up, in seconds
+median() {
+	local i times=()
+	"$@" >/dev/null 2>&1 || true
+	for i in $(seq 1 "$runs"); do
+		local s e
+		s=$(date +%s.%N)
+		"$@" >/dev/null 2>&1 || true
+		e=$(date +%s.%N)
+		times+=("$(echo "$e - $s" | bc -l)")
+	done
+	printf '%s\n' "${times[@]}" | sort -n | sed -n "$(((runs + 1) / 2))p"
+}
+row() { # row LABEL CMD...
+	local label=$1 t
+	shift
+	t=$(median "$@")
+	printf '%-44s %8.3f s %8.1f MB/s\n' "$label" "$t" "$(echo "$bytes / $t / 1000000" | bc -l)"
+}
+echo "corpus: $posts posts, $bytes bytes; median of $runs runs after a warm-up"
+row "postlint --each-line (all packs)" "$top/postlint" --no-config --each-line --format=jsonl "$out/corpus.txt"
+row "postlint --each-line --format=gcc" "$top/postlint" --no-config --each-line --format=gcc "$out/corpus.txt"
+if [ -x /usr/bin/time ]; then
+	/usr/bin/time -f '%M' -o "$out/rss" "$top/postlint" --no-config --each-line --format=jsonl "$out/corpus.txt" >/dev/null 2>&1 || true
+	echo "peak RSS: $(tail -n 1 "$out/rss") KiB"
+fi

@@ -1,0 +1,67 @@
+#!/bin/bash
+# run.sh - every test of postlint, then all of it again on the sanitizer
+# build; the last line is "N passed, N failed".  Run by `make check`.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 2
+export POSTLINT_DATADIR=$top
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+pass=0 fail=0
+
+# add LABEL OUTPUT: adds the "N passed, N failed" of OUTPUT's last line
+add() {
+	local label=$1 out=$2 line p f
+	line=$(printf '%s\n' "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed$' | tail -n 1)
+	if [ -z "$line" ]; then
+		printf '%s\n' "$out"
+		echo "FAIL: $label: no result line (crashed?)"
+		fail=$((fail + 1))
+		return
+	fi
+	p=${line%% passed*}
+	f=${line#*passed, }
+	f=${f%% failed}
+	pass=$((pass + p))
+	fail=$((fail + f))
+	[ "$f" = 0 ] || printf '%s\n' "$out" | grep -v -E '^[0-9]+ passed, [0-9]+ failed$'
+	echo "$label: $line"
+}
+
+one() { # one LABEL CMD...: a single check that passes when CMD succeeds
+	local label=$1 out
+	shift
+	if out=$("$@" 2>&1); then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1))
+		printf '%s\n' "$out" | tail -n 20
+		echo "FAIL: $label"
+	fi
+}
+
+suite() { # suite NAME BIN BUILDDIR
+	local name=$1 bin=$2 dir=$3 t
+	for t in "$dir"/test_*; do
+		[ -x "$t" ] || continue
+		add "$name unit $(basename "$t")" "$("$t" 2>&1)"
+	done
+	add "$name golden" "$(bash tests/golden.sh "$bin" 2>&1)"
+	add "$name integration" "$(bash tests/integration.sh "$bin" 2>&1)"
+	one "$name --test-rules" "$bin" --test-rules
+}
+
+suite plain "$top/postlint" build
+for m in man/*.[0-9]; do
+	one "mandoc -Tlint $m" mandoc -Tlint -Wwarning "$m"
+done
+one "--help lists every option in postlint(1)" bash tests/help-matches-man.sh "$top/postlint"
+if [ -x build-asan/postlint ]; then
+	export SANITIZED=1
+	suite asan "$top/build-asan/postlint" build-asan
+else
+	echo "FAIL: no sanitizer build (build-asan/postlint)"
+	fail=$((fail + 1))
+fi
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]

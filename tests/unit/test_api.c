@@ -1,0 +1,146 @@
+/* test_api.c - the library's contract: _free(NULL), configs and their origins, reporters, limits. */
+#include "harness.h"
+
+static int
+to_reporter(const struct postlint_result *res, void *data)
+{
+	return postlint_reporter_post(data, res) != 0;
+}
+
+/* The jsonl report of POST, through a real reporter, into BUF. */
+static int
+jsonl_of(const struct postlint_checker *chk, const char *post, char *buf, size_t cap)
+{
+	struct postlint_input in = { "r", POSTLINT_INPUT_TEXT };
+	FILE *out = tmpfile();
+	struct postlint_reporter *rep = postlint_reporter_new(POSTLINT_FORMAT_JSONL, out, 0);
+	size_t n;
+	int rc;
+
+	rc = postlint_check_buffer(chk, &in, post, strlen(post), to_reporter, NULL, rep);
+	postlint_reporter_finish(rep);
+	postlint_reporter_free(rep);
+	rewind(out);
+	n = fread(buf, 1, cap - 1, out);
+	buf[n] = '\0';
+	fclose(out);
+	return rc;
+}
+
+int
+main(void)
+{
+	struct postlint_config *cfg, *copy;
+	struct postlint_checker *chk;
+	struct postlint_error err;
+	struct got g;
+	char *text;
+
+	/* freeing nothing is allowed everywhere */
+	postlint_config_free(NULL);
+	postlint_checker_free(NULL);
+	postlint_reporter_free(NULL);
+
+	CHECK_STR(postlint_severity_name(POSTLINT_WARNING), "warning");
+	CHECK_INT(postlint_severity_parse("info"), POSTLINT_INFO);
+	CHECK_INT(postlint_severity_parse("none"), POSTLINT_FAIL_NONE);
+	CHECK_INT(postlint_severity_parse("fatal"), -1);
+	CHECK_INT(postlint_format_parse("jsonl"), POSTLINT_FORMAT_JSONL);
+	CHECK_INT(postlint_format_parse("xml"), -1);
+
+	/* settings are validated and remember where they came from */
+	cfg = postlint_config_new(datadir());
+	CHECK_INT(postlint_config_set(cfg, "threshold", "101", "cli", &err), -1);
+	CHECK_HAS(err.message, "threshold");
+	CHECK_INT(postlint_config_set(cfg, "threshold", "7x", "cli", &err), -1);
+	CHECK_INT(postlint_config_set(cfg, "threshold", "70", "cli", &err), 0);
+	CHECK_INT(postlint_config_set(cfg, "platform", "myspace", "cli", &err), -1);
+	CHECK_INT(postlint_config_set(cfg, "platform", "mastodon", "cli", &err), 0);
+	CHECK_INT(postlint_config_set(cfg, "lang", "english", "cli", &err), -1);
+	CHECK_INT(postlint_config_set(cfg, "lang", "de_DE", "cli", &err), 0);
+	CHECK_INT(postlint_config_set(cfg, "audience", "../etc", "cli", &err), -1);
+	CHECK_INT(postlint_config_set(cfg, "audience", "devops,cooking", "cli", &err), 0);
+	CHECK_INT(postlint_config_set(cfg, "max-post-size", "0", "cli", &err), -1);
+	CHECK_INT(postlint_config_set(cfg, "max-post-size", "2G", "cli", &err), -1);
+	CHECK_INT(postlint_config_set(cfg, "max-post-size", "64k", "cli", &err), 0);
+	CHECK_INT(postlint_config_max_post_size(cfg), 65536);
+	CHECK_INT(postlint_config_set(cfg, "fail-level", "warning", "cli", &err), 0);
+	CHECK_INT(postlint_config_set(cfg, "colour", "red", "cli", &err), -1);
+	copy = postlint_config_copy(cfg);
+	postlint_config_free(cfg);
+	text = postlint_config_describe(copy);
+	CHECK_HAS(text, "threshold: 70\t(cli)");
+	CHECK_HAS(text, "platform: mastodon\t(cli)");
+	CHECK_HAS(text, "audience: cooking\t(cli)");
+	CHECK_HAS(text, "fail-level: warning\t(cli)");
+	CHECK_HAS(text, "lang: de_DE\t(cli)");
+	free(text);
+	CHECK(postlint_config_file(copy) == NULL, "no config file was loaded");
+	postlint_config_free(copy);
+
+	/* an audience without a lexicon is refused, naming the tag */
+	cfg = postlint_config_new(datadir());
+	postlint_config_set(cfg, "audience", "knitting", "cli", &err);
+	chk = postlint_checker_new(cfg, &err);
+	CHECK(chk == NULL, "audience knitting has no lexicon");
+	CHECK_HAS(err.message, "'knitting'");
+	postlint_config_free(cfg);
+
+	/* relevance is null without an audience and a share with one */
+	{
+		const char *post = "Rolled back the Kubernetes deployment after the canary #devops";
+		char buf[4096];
+
+		chk = test_checker(NULL, NULL, &err);
+		CHECK_INT(jsonl_of(chk, post, buf, sizeof(buf)), 0);
+		CHECK_HAS(buf, "\"relevance\":null");
+		CHECK_HAS(buf, "\"hashtags\":1");
+		postlint_checker_free(chk);
+
+		cfg = postlint_config_new(datadir());
+		postlint_config_set(cfg, "audience", "devops", "cli", &err);
+		chk = postlint_checker_new(cfg, &err);
+		postlint_config_free(cfg);
+		CHECK_INT(jsonl_of(chk, post, buf, sizeof(buf)), 0);
+		/* rolled, back, kubernetes, deployment, canary and #devops: 4 of 6
+		 * are in the lexicon ("rolled" is not "rollback" until stems match) */
+		CHECK_HAS(buf, "\"relevance\":0.6667");
+		postlint_checker_free(chk);
+	}
+
+	/* a post over the size limit is an error, not a result */
+	cfg = postlint_config_new(datadir());
+	postlint_config_set(cfg, "max-post-size", "10", "cli", &err);
+	chk = postlint_checker_new(cfg, &err);
+	postlint_config_free(cfg);
+	CHECK_INT(check_text(chk, POSTLINT_INPUT_TEXT, "eleven char", 11, &g), -1);
+	CHECK_HAS(g.err.message, "larger than --max-post-size (10 bytes)");
+	CHECK_INT(check_text(chk, POSTLINT_INPUT_TEXT, "ten chars.", 10, &g), 0);
+	CHECK_INT(g.nposts, 1);
+	/* with --each-line the limit is per line */
+	CHECK_INT(check_text(chk, POSTLINT_INPUT_LINES, "short\nthis line is long\nok", 26, &g), -1);
+	CHECK_INT(g.nposts, 2);
+	CHECK_INT(g.err.line, 2);
+	postlint_checker_free(chk);
+
+	/* a catastrophic pattern ends in a match-limit finding, and the post
+	 * is still judged by the other rules */
+	chk = test_checker("backtrack.xml", NULL, &err);
+	{
+		char post[30001];
+
+		memset(post, 'a', 30000);
+		post[29999] = 'b';
+		post[30000] = '\0';
+		memcpy(post, "Follow me please ", 17);
+		check_text(chk, POSTLINT_INPUT_TEXT, post, 30000, &g);
+		CHECK_INT(g.nposts, 1);
+		CHECK(g.nf >= 2, "%d findings", g.nf);
+		CHECK_STR(g.rule[0], "postlint.match-limit");
+		CHECK_HAS(g.msg[0], "backtrack.nested");
+		CHECK(g.f[0].severity == POSTLINT_WARNING, "severity %d", g.f[0].severity);
+		CHECK_STR(g.rule[1], "spam.follow-begging");
+	}
+	postlint_checker_free(chk);
+	return harness_end();
+}
