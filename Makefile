@@ -9,7 +9,7 @@ MANDIR ?= $(PREFIX)/share/man
 
 CC ?= cc
 PKG_CONFIG ?= pkg-config
-PKGS = libpcre2-8 libxml-2.0
+PKGS = libpcre2-8 libxml-2.0 md4c yaml-0.1
 BUILD ?= build
 
 WARN = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
@@ -23,7 +23,8 @@ PL_CFLAGS = -std=c11 -D_XOPEN_SOURCE=700 -D_DEFAULT_SOURCE $(WARN) $(OPT) \
 	$(CFLAGS) $(SAN)
 PL_LDLIBS = $(shell $(PKG_CONFIG) --libs $(PKGS)) $(LDLIBS)
 
-LIB_SRC = alloc.c checker.c config.c engine.c metrics.c pack.c read_text.c \
+LIB_SRC = alloc.c checker.c config.c engine.c frontmatter.c metrics.c pack.c \
+	post.c read_csv.c read_feed.c read_html.c read_markdown.c read_text.c \
 	regex.c report.c report_json.c report_text.c score.c source.c tokens.c \
 	xml.c
 CLI_SRC = main.c options.c

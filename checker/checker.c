@@ -1,23 +1,11 @@
 /* checker.c - the checker object: packs, dictionaries and settings for one configuration. */
+#include <errno.h>
 #include <glob.h>
+#include <strings.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
-
-static int
-rule_or_pack_exists(const struct pl_rules *rs, const char *id)
-{
-	size_t i;
-
-	for (i = 0; i < rs->npacks; i++)
-		if (strcmp(rs->packs[i].id, id) == 0)
-			return 1;
-	for (i = 0; i < rs->n; i++)
-		if (strcmp(rs->v[i].info.id, id) == 0)
-			return 1;
-	return 0;
-}
 
 /* "file:line" origins become the error's place; others stay in the text. */
 static void
@@ -85,7 +73,7 @@ apply_settings(struct postlint_checker *chk, struct postlint_error *err)
 		const char *id = c->disable.v[i];
 		char what[1200];
 
-		if (!rule_or_pack_exists(rs, id)) {
+		if (!pl_rules_has_id(rs, id)) {
 			snprintf(what, sizeof(what), "unknown rule or pack '%s' to "
 			    "disable (postlint --list-rules shows them)", id);
 			origin_error(err, c->disable.origin[i], what);
@@ -117,11 +105,17 @@ apply_settings(struct postlint_checker *chk, struct postlint_error *err)
 	return 0;
 }
 
+/*
+ * Every niche lexicon is loaded with the checker, not only the audience's:
+ * a post's front matter may name its own audience, and the checker stays
+ * read-only while it checks.  The lexicons are small.
+ */
 static int
 load_words(struct postlint_checker *chk, struct postlint_error *err)
 {
 	const struct postlint_config *c = chk->cfg;
 	struct pl_buf p = { 0 };
+	glob_t g;
 	size_t i;
 	int rc;
 
@@ -131,22 +125,43 @@ load_words(struct postlint_checker *chk, struct postlint_error *err)
 	pl_buf_printf(&p, "%s/dicts/filler.txt", c->datadir);
 	if (rc == 0)
 		rc = pl_set_load(&chk->filler, p.p, err);
-	for (i = 0; rc == 0 && i < c->audience.n; i++) {
-		p.len = 0;
-		pl_buf_printf(&p, "%s/dicts/niches/%s.txt", c->datadir,
-		    c->audience.v[i]);
-		if (pl_set_load(&chk->niche, p.p, err) != 0) {
+	p.len = 0;
+	pl_buf_printf(&p, "%s/dicts/niches/*.txt", c->datadir);
+	if (rc == 0 && glob(p.p, 0, NULL, &g) == 0) {
+		chk->niches = pl_calloc(g.gl_pathc, sizeof(*chk->niches));
+		for (i = 0; rc == 0 && i < g.gl_pathc; i++) {
+			const char *path = g.gl_pathv[i];
+			const char *base = strrchr(path, '/') + 1;
+			struct pl_niche *nc = &chk->niches[chk->nniches++];
+
+			nc->tag = pl_strndup(base, strlen(base) - 4);
+			rc = pl_set_load(&nc->words, path, err);
+		}
+		globfree(&g);
+	}
+	for (i = 0; rc == 0 && i < c->audience.n; i++)
+		if (pl_checker_niche(chk, c->audience.v[i]) == NULL) {
 			char what[1200];
 
 			snprintf(what, sizeof(what), "no lexicon for audience tag "
-			    "'%s' (looked for %s)", c->audience.v[i], p.p);
+			    "'%s' (looked for %s/dicts/niches/%s.txt)",
+			    c->audience.v[i], c->datadir, c->audience.v[i]);
 			origin_error(err, c->audience.origin[i], what);
 			rc = -1;
 		}
-	}
-	chk->has_audience = c->audience.n > 0;
 	pl_buf_free(&p);
 	return rc;
+}
+
+const struct pl_set *
+pl_checker_niche(const struct postlint_checker *chk, const char *tag)
+{
+	size_t i;
+
+	for (i = 0; i < chk->nniches; i++)
+		if (strcmp(chk->niches[i].tag, tag) == 0)
+			return &chk->niches[i].words;
+	return NULL;
 }
 
 struct postlint_checker *
@@ -154,13 +169,9 @@ postlint_checker_new(const struct postlint_config *cfg,
     struct postlint_error *err)
 {
 	struct postlint_checker *chk = pl_calloc(1, sizeof(*chk));
-	size_t n;
 
 	chk->cfg = postlint_config_copy(cfg);
 	chk->uc = pl_uclass_new();
-	n = strcspn(cfg->lang, "_");
-	snprintf(chk->lang_prefix, sizeof(chk->lang_prefix), "%.*s", (int)n,
-	    cfg->lang);
 	if (load_packs(chk, err) != 0 || apply_settings(chk, err) != 0 ||
 	    load_words(chk, err) != 0) {
 		postlint_checker_free(chk);
@@ -178,7 +189,11 @@ postlint_checker_free(struct postlint_checker *chk)
 	pl_uclass_free(chk->uc);
 	pl_set_free(&chk->stop);
 	pl_set_free(&chk->filler);
-	pl_set_free(&chk->niche);
+	for (size_t i = 0; i < chk->nniches; i++) {
+		free(chk->niches[i].tag);
+		pl_set_free(&chk->niches[i].words);
+	}
+	free(chk->niches);
 	postlint_config_free(chk->cfg);
 	free(chk);
 }
@@ -258,7 +273,7 @@ postlint_checker_test_rules(const struct postlint_checker *chk,
 			pl_engine_check(chk, m, &post, &res);
 			note_result(&res, &f);
 			pl_result_free(&res);
-			pl_window_free(&post.win);
+			pl_post_free(&post);
 			tested++;
 			if (f.hit != r->example_bad[j]) {
 				failed++;
@@ -273,21 +288,179 @@ postlint_checker_test_rules(const struct postlint_checker *chk,
 	return failed;
 }
 
+/* Feeds and CSV files hold many posts and are parsed whole, up to this. */
+#define MAX_MULTI_POST_FILE (64 * 1024 * 1024)
+
+static const char *const format_names[] = {
+	"auto", "text", "lines", "markdown", "html", "feed", "csv"
+};
+
+int
+postlint_input_format_parse(const char *name)
+{
+	int i;
+
+	for (i = 1; i < (int)(sizeof(format_names) / sizeof(*format_names)); i++)
+		if (strcmp(name, format_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+static int
+by_extension(const char *name)
+{
+	const char *slash, *dot;
+	static const struct { const char *ext; int fmt; } exts[] = {
+		{ "md", POSTLINT_INPUT_MARKDOWN }, { "markdown", POSTLINT_INPUT_MARKDOWN },
+		{ "html", POSTLINT_INPUT_HTML }, { "htm", POSTLINT_INPUT_HTML },
+		{ "rss", POSTLINT_INPUT_FEED }, { "atom", POSTLINT_INPUT_FEED },
+		{ "xml", POSTLINT_INPUT_FEED }, { "csv", POSTLINT_INPUT_CSV },
+		{ "txt", POSTLINT_INPUT_TEXT },
+	};
+	size_t i;
+
+	if (name == NULL)
+		return POSTLINT_INPUT_AUTO;
+	slash = strrchr(name, '/');
+	dot = strrchr(name, '.');
+	if (dot == NULL || (slash != NULL && dot < slash))
+		return POSTLINT_INPUT_AUTO;
+	for (i = 0; i < sizeof(exts) / sizeof(*exts); i++)
+		if (strcasecmp(dot + 1, exts[i].ext) == 0)
+			return exts[i].fmt;
+	return POSTLINT_INPUT_AUTO;
+}
+
+static int
+starts_ci(const char *s, size_t n, const char *lit)
+{
+	size_t m = strlen(lit);
+
+	return n >= m && strncasecmp(s, lit, m) == 0;
+}
+
+/* Content with no telling name: XML feeds and HTML announce themselves;
+ * everything else is text (which may open with front matter). */
+static int
+sniff(const char *s, size_t n)
+{
+	size_t i = 0, lim = n < 4096 ? n : 4096;
+
+	if (n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
+		i = 3;
+	while (i < lim && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' ||
+	    s[i] == '\n'))
+		i++;
+	if (starts_ci(s + i, lim - i, "<!doctype html") ||
+	    starts_ci(s + i, lim - i, "<html"))
+		return POSTLINT_INPUT_HTML;
+	if (starts_ci(s + i, lim - i, "<?xml") || starts_ci(s + i, lim - i, "<rss") ||
+	    starts_ci(s + i, lim - i, "<feed")) {
+		/* an XML file is a feed when its first element says so */
+		const char *e = s + i, *end = s + lim;
+
+		while ((e = memchr(e, '<', (size_t)(end - e))) != NULL) {
+			if (starts_ci(e, (size_t)(end - e), "<rss") ||
+			    starts_ci(e, (size_t)(end - e), "<feed"))
+				return POSTLINT_INPUT_FEED;
+			if (starts_ci(e, (size_t)(end - e), "<html"))
+				return POSTLINT_INPUT_HTML;
+			e++;
+		}
+	}
+	return POSTLINT_INPUT_TEXT;
+}
+
 static int
 dispatch(const struct postlint_checker *chk, const struct postlint_input *in,
     FILE *fp, const char *buf, size_t len, postlint_result_fn on_result,
     postlint_error_fn on_error, void *data)
 {
+	struct pl_ctx ctx;
+	struct pl_buf b = { 0 };
+	size_t max = chk->cfg->max_post_size;
 	int fmt = in->format;
 
-	/* Markdown, HTML, feeds and CSV get readers of their own with the
-	 * post-sources work; until then every file is plain text. */
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.chk = chk;
+	ctx.in = in;
+	ctx.on_result = on_result;
+	ctx.on_error = on_error;
+	ctx.data = data;
+	ctx.m = pl_match_new();
 	if (fmt == POSTLINT_INPUT_AUTO)
-		fmt = POSTLINT_INPUT_TEXT;
-	if (fmt == POSTLINT_INPUT_LINES)
-		return pl_read_lines(chk, in, fp, buf, len, on_result, on_error,
-		    data);
-	return pl_read_text(chk, in, fp, buf, len, on_result, on_error, data);
+		fmt = by_extension(in->format_name ? in->format_name : in->name);
+	if (fmt == POSTLINT_INPUT_LINES) {
+		pl_read_lines(&ctx, fp, buf, len);
+		goto done;
+	}
+	if (fp != NULL) {
+		/* Read at most one byte past the limit: a post too large is an
+		 * error, not a reason to hold the whole input. */
+		size_t cap = fmt == POSTLINT_INPUT_FEED || fmt == POSTLINT_INPUT_CSV ||
+		    fmt == POSTLINT_INPUT_AUTO ? MAX_MULTI_POST_FILE : max;
+
+		if (cap < max)
+			cap = max;
+		for (;;) {
+			size_t want = cap + 1 - b.len, got;
+
+			if (want > 65536)
+				want = 65536;
+			PL_GROW(b.p, b.cap, b.len + want + 1);
+			got = fread(b.p + b.len, 1, want, fp);
+			b.len += got;
+			if (got < want || b.len > cap)
+				break;
+		}
+		if (ferror(fp)) {
+			pl_ctx_error(&ctx, 0, 0, "read error: %s", strerror(errno));
+			goto done;
+		}
+		buf = b.p ? b.p : "";
+		len = b.len;
+		if (len > cap && cap > max) {
+			pl_ctx_error(&ctx, 0, 0, "larger than %d MiB; not checked",
+			    MAX_MULTI_POST_FILE / 1024 / 1024);
+			goto done;
+		}
+	}
+	if (fmt == POSTLINT_INPUT_AUTO)
+		fmt = sniff(buf, len);
+	/* A BOM is bytes of the file but no column of any line. */
+	if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) {
+		buf += 3;
+		len -= 3;
+		ctx.bom = 3;
+	}
+	if (len > max && fmt != POSTLINT_INPUT_FEED && fmt != POSTLINT_INPUT_CSV) {
+		pl_ctx_error(&ctx, 1, 0, "post is larger than --max-post-size "
+		    "(%zu bytes); not checked", max);
+		goto done;
+	}
+	switch (fmt) {
+	case POSTLINT_INPUT_MARKDOWN:
+		pl_read_markdown(&ctx, buf, len);
+		break;
+	case POSTLINT_INPUT_HTML:
+		pl_read_html(&ctx, buf, len);
+		break;
+	case POSTLINT_INPUT_FEED:
+		pl_read_feed(&ctx, buf, len);
+		break;
+	case POSTLINT_INPUT_CSV:
+		pl_read_csv(&ctx, buf, len);
+		break;
+	default:
+		pl_read_text(&ctx, buf, len);
+		break;
+	}
+done:
+	pl_buf_free(&b);
+	pl_match_free(ctx.m);
+	if (ctx.stop)
+		return 1;
+	return ctx.failed ? -1 : 0;
 }
 
 int

@@ -20,6 +20,12 @@ struct cli {
 	int test_rules;
 	int help;
 	int version;
+	int input_format;
+	int scheduled;
+	int drafts;
+	long long now;
+	int has_now;
+	const char *column;
 	const char *explain;
 	const char *config;
 	const char *stdin_filename;

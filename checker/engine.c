@@ -29,6 +29,8 @@ add_hit(struct hits *h, const struct pl_rule *r, const char *id, int sev,
 	x->severity = sev;
 	x->start = start;
 	x->end = end;
+	x->src = x->src_end = 0;
+	x->line = 0;
 	x->message = NULL;
 }
 
@@ -100,10 +102,14 @@ run_regex(const struct pl_rule *r, struct pl_match *m, const char *s,
 			/* The post is judged without this rule. */
 			h->n = first;
 			*count = 0;
+			struct pl_buf mb = { 0 };
+
 			ms = first_visible(s, n);
 			add_hit(h, NULL, "postlint.match-limit", POSTLINT_WARNING,
 			    ms, next_char(s, n, ms));
-			h->v[h->n - 1].message = pl_strdup(r->info.id);
+			pl_buf_printf(&mb, "rule %s hit the regex match limit on this "
+			    "post and was skipped", r->info.id);
+			h->v[h->n - 1].message = mb.p;
 			return;
 		}
 		if (me == ms) {   /* an empty match finds nothing to show */
@@ -119,16 +125,65 @@ run_regex(const struct pl_rule *r, struct pl_match *m, const char *s,
 	}
 }
 
+/* Findings come in source order: a title from front matter may sit
+ * before the body in the prose and elsewhere in the file. */
 static int
 hit_cmp(const void *a, const void *b)
 {
 	const struct pl_hit *x = a, *y = b;
 
-	if (x->start != y->start)
-		return x->start < y->start ? -1 : 1;
-	if (x->end != y->end)
-		return x->end < y->end ? -1 : 1;
+	if (x->src != y->src)
+		return x->src < y->src ? -1 : 1;
+	if (x->src_end != y->src_end)
+		return x->src_end < y->src_end ? -1 : 1;
 	return strcmp(x->rule_id, y->rule_id);
+}
+
+static int
+id_matches(const struct pl_rule *r, const char *id)
+{
+	return strcmp(r->info.id, id) == 0 || strcmp(r->info.pack, id) == 0;
+}
+
+/* Whether a suppression turns rule R (NULL: a postlint.* finding) off on
+ * LINE.  A suppression without ids turns off every rule. */
+static int
+suppressed(const struct pl_post *post, const struct pl_rule *r, long line)
+{
+	size_t i, j;
+
+	for (i = 0; i < post->nsup; i++) {
+		const struct pl_suppress *sp = &post->sup[i];
+
+		if (line < sp->from || (sp->to != 0 && line > sp->to))
+			continue;
+		if (sp->nids == 0)
+			return r != NULL;
+		for (j = 0; r != NULL && j < sp->nids; j++)
+			if (id_matches(r, sp->ids[j]))
+				return 1;
+	}
+	return 0;
+}
+
+/* Whether R is off for the whole post (front matter "disable"). */
+static int
+off_for_post(const struct pl_post *post, const struct pl_rule *r)
+{
+	size_t i, j;
+
+	for (i = 0; i < post->nsup; i++) {
+		const struct pl_suppress *sp = &post->sup[i];
+
+		if (sp->from > 1 || sp->to != 0)
+			continue;
+		if (sp->nids == 0)
+			return 1;
+		for (j = 0; j < sp->nids; j++)
+			if (id_matches(r, sp->ids[j]))
+				return 1;
+	}
+	return 0;
 }
 
 static void
@@ -194,31 +249,37 @@ pl_engine_check(const struct postlint_checker *chk, struct pl_match *m,
     struct pl_post *post, struct postlint_result *res)
 {
 	const struct pl_rules *rs = &chk->rules;
-	const char *platform = post->platform ? post->platform :
-	    chk->cfg->platform;
-	const char *lang = post->lang ? post->lang : chk->cfg->lang;
+	const struct postlint_config *cfg = chk->cfg;
+	const char *platform = post->platform ? post->platform : cfg->platform;
+	const char *lang = post->lang ? post->lang : cfg->lang;
+	const struct pl_strlist *aud = post->has_audience ? &post->audience :
+	    &cfg->audience;
 	const char *s = post->prose;
-	size_t n = post->prose_len, i, *counts, last_line = (size_t)-1;
+	size_t n = post->prose_len, i, j, kept, *counts, last_line = (size_t)-1;
 	struct pl_tokens toks = { NULL, 0, 0 };
 	struct pl_metrics mt;
-	struct pl_words words = { &chk->stop, &chk->filler,
-	    chk->has_audience ? &chk->niche : NULL };
+	const struct pl_set *niche[32];
+	struct pl_words words = { &chk->stop, &chk->filler, niche, 0 };
 	struct hits h = { NULL, 0, 0 };
 	const char *line_copy = NULL;
 
+	for (i = 0; i < aud->n && words.nniche < 32; i++)
+		if ((niche[words.nniche] = pl_checker_niche(chk, aud->v[i])) != NULL)
+			words.nniche++;
 	pl_tokenize(chk->uc, s, n, &toks);
 	pl_metrics_compute(chk->uc, m, &words, s, n, &toks, &mt);
 	counts = pl_calloc(rs->n ? rs->n : 1, sizeof(*counts));
 
 	for (i = 0; i < rs->n; i++) {
 		const struct pl_rule *r = &rs->v[i];
-		size_t j;
 
 		if (post->only != NULL ? r != post->only : !r->info.enabled)
 			continue;
 		if (!lang_ok(r->info.lang, lang))
 			continue;
 		if (r->info.platform != NULL && strcmp(r->info.platform, platform))
+			continue;
+		if (post->nsup > 0 && off_for_post(post, r))
 			continue;
 		if (r->kind == PL_RULE_METRIC) {
 			for (j = 0; j < r->nconds; j++)
@@ -234,12 +295,51 @@ pl_engine_check(const struct postlint_checker *chk, struct pl_match *m,
 		} else
 			run_regex(r, m, s, n, &h, &counts[i]);
 	}
+	for (i = 0; i < h.n; i++) {
+		h.v[i].src = pl_post_src(post, h.v[i].start, 0);
+		h.v[i].src_end = pl_post_src(post, h.v[i].end, 1);
+		if (h.v[i].src_end < h.v[i].src)
+			h.v[i].src_end = h.v[i].src;
+	}
+	/* An id in a suppression that names no rule or pack is reported where
+	 * it was written, since it suppresses nothing. */
+	for (i = 0; i < post->nsup; i++)
+		for (j = 0; j < post->sup[i].nids; j++) {
+			struct pl_buf mb = { 0 };
+
+			if (pl_rules_has_id(rs, post->sup[i].ids[j]) ||
+			    strncmp(post->sup[i].ids[j], "postlint.", 9) == 0)
+				continue;
+			add_hit(&h, NULL, "postlint.unknown-rule", POSTLINT_WARNING, 0, 0);
+			h.v[h.n - 1].src = post->sup[i].src;
+			h.v[h.n - 1].src_end = post->sup[i].src_end;
+			pl_buf_printf(&mb, "unknown rule '%s' in a suppression (postlint "
+			    "--list-rules shows them)", post->sup[i].ids[j]);
+			h.v[h.n - 1].message = mb.p;
+		}
+	/* Suppressed hits leave no finding and take nothing off the score. */
+	for (i = kept = 0; i < h.n; i++) {
+		struct pl_pos a;
+
+		pl_window_pos(&post->win, h.v[i].src, &a);
+		h.v[i].line = a.line;
+		if (post->nsup > 0 && suppressed(post, h.v[i].rule, a.line)) {
+			if (h.v[i].rule != NULL && counts[h.v[i].rule - rs->v] > 0)
+				counts[h.v[i].rule - rs->v]--;
+			free(h.v[i].message);
+			continue;
+		}
+		h.v[kept++] = h.v[i];
+	}
+	h.n = kept;
 	if (h.n > 1)
 		qsort(h.v, h.n, sizeof(*h.v), hit_cmp);
 
 	memset(res, 0, sizeof(*res));
 	res->source = post->source;
-	res->line = post->win.line;
+	res->line = post->line > 0 ? post->line : post->win.line;
+	res->meta = post->meta;
+	res->nmeta = post->nmeta;
 	for (i = 0; i < PL_M_COUNT; i++) {
 		res->metrics[i].name = pl_metric_name((int)i);
 		res->metrics[i].value = mt.v[i];
@@ -256,8 +356,8 @@ pl_engine_check(const struct postlint_checker *chk, struct pl_match *m,
 		struct pl_pos a, b;
 		size_t ls, le;
 
-		pl_window_pos(&post->win, post->prose_base + x->start, &a);
-		pl_window_pos(&post->win, post->prose_base + x->end, &b);
+		pl_window_pos(&post->win, x->src, &a);
+		pl_window_pos(&post->win, x->src_end, &b);
 		f->rule = x->rule_id;
 		f->severity = x->severity;
 		f->line = a.line;
@@ -265,7 +365,7 @@ pl_engine_check(const struct postlint_checker *chk, struct pl_match *m,
 		f->end_line = b.line;
 		f->end_column = b.column;
 		f->byte_offset = a.byte_offset;
-		pl_window_line(&post->win, post->prose_base + x->start, &ls, &le);
+		pl_window_line(&post->win, x->src, &ls, &le);
 		if (ls != last_line) {
 			line_copy = pl_pool_strndup(&res->pool, post->win.p + ls,
 			    le - ls);
@@ -284,13 +384,9 @@ pl_engine_check(const struct postlint_checker *chk, struct pl_match *m,
 			f->nsuggestions = x->rule->nsuggest;
 			f->suggestions = (const char *const *)x->rule->suggest;
 		} else {
-			struct pl_buf mb = { 0 };
-
-			pl_buf_printf(&mb, "rule %s hit the regex match limit on "
-			    "this post and was skipped", x->message);
 			f->category = "postlint";
-			f->message = pl_pool_strndup(&res->pool, mb.p, mb.len);
-			pl_buf_free(&mb);
+			f->message = pl_pool_strndup(&res->pool, x->message,
+			    strlen(x->message));
 			free(x->message);
 		}
 	}
@@ -303,7 +399,6 @@ void
 pl_result_free(struct postlint_result *res)
 {
 	free(res->findings);
-	free(res->meta);
 	pl_pool_free(&res->pool);
 	memset(res, 0, sizeof(*res));
 }

@@ -96,6 +96,11 @@ void pl_window_pos(struct pl_window *w, size_t off, struct pl_pos *pos);
 /* The line of the window holding OFF: [*start, *end) without line break. */
 void pl_window_line(struct pl_window *w, size_t off, size_t *start, size_t *end);
 void pl_window_free(struct pl_window *w);
+/* The window offset of code point COL (0-based) on line LINE (0-based,
+ * from the window's first line). */
+size_t pl_window_offset(struct pl_window *w, size_t line, size_t col);
+/* The line (absolute) of window offset OFF. */
+long pl_window_lineno(struct pl_window *w, size_t off);
 
 /* ---- regex.c: the only file that touches PCRE2 ---- */
 
@@ -164,7 +169,8 @@ struct pl_metrics {
 struct pl_words {
 	const struct pl_set *stop;
 	const struct pl_set *filler;
-	const struct pl_set *niche;   /* NULL without an audience */
+	const struct pl_set *const *niche;   /* the audience's lexicons */
+	size_t nniche;                       /* 0: no audience */
 };
 void pl_metrics_compute(struct pl_uclass *uc, struct pl_match *m,
     const struct pl_words *words, const char *s, size_t n,
@@ -205,6 +211,9 @@ struct pl_pack {
  * schema SCHEMA.  Returns an xmlDocPtr (as void *) or NULL with ERR set. */
 void *pl_xml_load(const char *path, const char *schema,
     struct postlint_error *err);
+/* The same for a document in memory, named NAME in errors; no schema. */
+void *pl_xml_parse(const char *buf, size_t len, const char *name,
+    struct postlint_error *err);
 void pl_xml_free(void *doc);
 
 /* Loads the pack at PATH into the rule list; returns 0 or -1. */
@@ -218,6 +227,8 @@ struct pl_rules {
 int pl_pack_load(struct pl_rules *rs, const char *path, const char *schema,
     struct postlint_error *err);
 void pl_rules_free(struct pl_rules *rs);
+/* Whether ID names a loaded rule or pack. */
+int pl_rules_has_id(const struct pl_rules *rs, const char *id);
 
 /* Settings, with the place each came from. */
 struct pl_override {
@@ -255,13 +266,43 @@ struct postlint_config {
 
 /* ---- checker.c / engine.c / score.c ---- */
 
+struct pl_niche {
+	char *tag;
+	struct pl_set words;
+};
+
 struct postlint_checker {
 	struct postlint_config *cfg;
 	struct pl_rules rules;
 	struct pl_uclass *uc;
-	struct pl_set stop, filler, niche;
-	int has_audience;
-	char lang_prefix[16];     /* "en" of "en_US" */
+	struct pl_set stop, filler;
+	struct pl_niche *niches;   /* every lexicon in dicts/niches */
+	size_t nniches;
+};
+
+/* The lexicon for TAG, or NULL. */
+const struct pl_set *pl_checker_niche(const struct postlint_checker *chk,
+    const char *tag);
+
+/* A run of prose that came from the window: prose bytes [prose, prose+len)
+ * came from window bytes [src, src+src_len).  A verbatim run maps byte for
+ * byte; another (an entity, an escaped quote) maps its start to src and its
+ * end to src+src_len. */
+struct pl_seg {
+	size_t prose, len;
+	size_t src, src_len;
+	int verbatim;
+};
+
+/* <!-- postlint-disable ... --> and its kin, and a front matter's
+ * disable list: rules off for lines [from, to] (to 0: to the end); no ids
+ * means every rule.  [src, src_end) is where the ids were written, for the
+ * finding an unknown id gets. */
+struct pl_suppress {
+	long from, to;
+	char **ids;
+	size_t nids;
+	size_t src, src_end;
 };
 
 /* A post as the readers hand it to the engine. */
@@ -270,18 +311,69 @@ struct pl_post {
 	struct pl_window win;
 	const char *prose;        /* the text rules run over */
 	size_t prose_len;
-	/* prose byte i is window byte i + prose_base (verbatim prose) */
+	/* without segments, prose byte i is window byte i + prose_base */
 	size_t prose_base;
+	struct pl_seg *segs;
+	size_t nsegs, capsegs;
+	struct pl_buf text;       /* prose built by a reader (owned) */
+	long line;                /* where the post starts; 0: win.line */
 	const char *platform;     /* NULL: the checker's */
 	const char *lang;         /* NULL: the checker's */
 	const struct pl_rule *only;   /* run just this rule (--test-rules) */
+	/* what the post's own front matter or feed entry says */
+	struct postlint_meta *meta;
+	size_t nmeta, capmeta;
+	struct pl_strlist audience, accept;
+	int has_audience;
+	struct pl_suppress *sup;
+	size_t nsup, capsup;
+	long long date;           /* scheduled time, seconds since the epoch */
+	int has_date;
+	int draft;                /* draft: true, or status draft */
+	int future;               /* feed status "future" */
+	struct pl_pool pool;      /* strings the post owns */
 };
 
+void pl_post_free(struct pl_post *p);
+/* Appends window bytes [SRC, SRC+N) to the prose, verbatim. */
+void pl_post_add_src(struct pl_post *p, size_t src, size_t n);
+/* Appends decoded TEXT that came from window bytes [SRC, SRC+SRC_LEN). */
+void pl_post_add_mapped(struct pl_post *p, const char *text, size_t n,
+    size_t src, size_t src_len);
+/* Appends decoded TEXT, found by aligning it with window bytes from
+ * *CURSOR to LIMIT (markup and entities in between are skipped); advances
+ * *CURSOR past what was matched. */
+void pl_post_add_aligned(struct pl_post *p, const char *text, size_t n,
+    size_t *cursor, size_t limit);
+/* Ends a block: a line break, so sentences do not run across blocks. */
+void pl_post_break(struct pl_post *p);
+/* Maps a prose offset to a window offset (END: the end of a range). */
+size_t pl_post_src(const struct pl_post *p, size_t prose, int end);
+/* Adds metadata; a list item appends to KEY's list. */
+void pl_post_meta(struct pl_post *p, const char *key, const char *value,
+    size_t n, int list);
+const char *pl_post_meta_get(const struct pl_post *p, const char *key);
+/* Reads a comment's text for postlint-disable / -enable /
+ * -disable-next-line; the comment is window bytes [SRC, SRC_END) and ends
+ * on LINE. */
+void pl_post_comment(struct pl_post *p, const char *text, size_t n,
+    size_t src, size_t src_end, long line);
+/* Adds a suppression of IDS (NULL: all) for lines [FROM, TO]. */
+struct pl_suppress *pl_post_suppress(struct pl_post *p, long from, long to,
+    size_t src, size_t src_end);
+void pl_suppress_add_id(struct pl_post *p, struct pl_suppress *s,
+    const char *id, size_t n);
+/* Parses an ISO 8601 date ("2031-05-01", "2031-05-01 09:00",
+ * "2031-05-01T09:00:00Z", "...+02:00") or "@SECONDS"; -1 if it is not one. */
+int pl_parse_time(const char *s, long long *out);
+
 struct pl_hit {
-	const struct pl_rule *rule;
-	const char *rule_id;      /* set for postlint.* findings */
+	const struct pl_rule *rule;   /* NULL for postlint.* findings */
+	const char *rule_id;
 	int severity;
 	size_t start, end;        /* prose offsets */
+	size_t src, src_end;      /* window offsets */
+	long line;                /* where it starts, for suppressions */
 	char *message;            /* owned when not the rule's */
 };
 
@@ -307,12 +399,54 @@ void pl_score(const struct postlint_checker *chk, const size_t *counts,
     const struct pl_hit *hits, size_t nhits, struct postlint_result *res);
 
 /* ---- readers ---- */
-int pl_read_text(const struct postlint_checker *chk, const struct postlint_input *in,
-    FILE *fp, const char *buf, size_t len, postlint_result_fn on_result,
-    postlint_error_fn on_error, void *data);
-int pl_read_lines(const struct postlint_checker *chk, const struct postlint_input *in,
-    FILE *fp, const char *buf, size_t len, postlint_result_fn on_result,
-    postlint_error_fn on_error, void *data);
+
+/* What every reader works with while it reads one input. */
+struct pl_ctx {
+	const struct postlint_checker *chk;
+	const struct postlint_input *in;
+	struct pl_match *m;
+	postlint_result_fn on_result;
+	postlint_error_fn on_error;
+	void *data;
+	size_t bom;               /* bytes of BOM before BUF (window offsets) */
+	int failed;               /* something could not be judged */
+	int stop;                 /* the caller asked to stop */
+};
+/* Judges POST when --scheduled/--drafts select it, hands the result to the
+ * caller, and frees the post.  Returns ctx->stop. */
+int pl_judge(struct pl_ctx *ctx, struct pl_post *post);
+/* Reports an error about the input at LINE (0: the whole input). */
+void pl_ctx_error(struct pl_ctx *ctx, long line, long col, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+/* Starts POST over window [P, P+N) of the input, at LINE and byte OFFSET. */
+void pl_post_init(struct pl_ctx *ctx, struct pl_post *post, const char *p,
+    size_t n, long line, long long offset);
+/* Checks that [S, S+N) is UTF-8 without NUL bytes; reports and returns -1
+ * when it is not.  LINE is the line S starts on. */
+int pl_validate(struct pl_ctx *ctx, const char *s, size_t n, long line);
+
+/* Front matter at the top of a window: returns the offset where the body
+ * starts (0 without front matter, -1 after reporting an error). */
+long pl_frontmatter(struct pl_ctx *ctx, struct pl_post *post);
+/* Starts the one post of a whole-file input: checks its encoding, reads
+ * its front matter when FRONT is set, and returns where the body starts;
+ * -1 when the input cannot be judged (reported). */
+long pl_whole_post(struct pl_ctx *ctx, struct pl_post *post, const char *buf,
+    size_t len, int front);
+
+void pl_read_text(struct pl_ctx *ctx, const char *buf, size_t len);
+void pl_read_lines(struct pl_ctx *ctx, FILE *fp, const char *buf, size_t len);
+void pl_read_markdown(struct pl_ctx *ctx, const char *buf, size_t len);
+void pl_read_html(struct pl_ctx *ctx, const char *buf, size_t len);
+void pl_read_feed(struct pl_ctx *ctx, const char *buf, size_t len);
+void pl_read_csv(struct pl_ctx *ctx, const char *buf, size_t len);
+/* Appends the prose of HTML text [HTML, HTML+N) to POST, aligned with
+ * window bytes from *CURSOR to LIMIT (a feed's escaped content). */
+void pl_html_prose(struct pl_ctx *ctx, struct pl_post *post, const char *html,
+    size_t n, size_t *cursor, size_t limit);
 
 /* ---- report helpers ---- */
 void pl_json_string(struct pl_buf *b, const char *s, size_t n);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -372,10 +373,15 @@ check_file(struct run *run, const char *path, int from_walk)
 		fclose(fp);
 		return;
 	}
+	memset(&in, 0, sizeof(in));
 	in.name = is_stdin ? (run->cli->stdin_filename ?
 	    run->cli->stdin_filename : "-") : path;
 	in.format = run->cli->each_line ? POSTLINT_INPUT_LINES :
-	    POSTLINT_INPUT_AUTO;
+	    run->cli->input_format;
+	in.scheduled = run->cli->scheduled;
+	in.drafts = run->cli->drafts;
+	in.now = run->cli->has_now ? run->cli->now : (long long)time(NULL);
+	in.column = run->cli->column;
 	(void)postlint_check_stream(s->chk, &in, fp, on_result, on_error, run);
 	if (!is_stdin)
 		fclose(fp);

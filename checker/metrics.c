@@ -53,6 +53,17 @@ fold(const char *s, size_t n, char *buf, size_t cap)
 	return n;
 }
 
+static int
+in_niche(const struct pl_words *w, const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < w->nniche; i++)
+		if (pl_set_has(w->niche[i], s, n))
+			return 1;
+	return 0;
+}
+
 static size_t
 graphemes(struct pl_match *m, const char *s, size_t n)
 {
@@ -148,9 +159,9 @@ pl_metrics_compute(struct pl_uclass *uc, struct pl_match *m,
 			if (t->length >= 2 && !pl_set_has(words->stop, buf, len) &&
 			    !pl_set_has(words->filler, buf, len)) {
 				pl_set_add(&content, buf, len);
-				if (words->niche != NULL) {
+				if (words->nniche > 0) {
 					pl_set_add(&topical, buf, len);
-					if (pl_set_has(words->niche, buf, len))
+					if (in_niche(words, buf, len))
 						pl_set_add(&relevant, buf, len);
 				}
 			}
@@ -164,10 +175,10 @@ pl_metrics_compute(struct pl_uclass *uc, struct pl_match *m,
 		case POSTLINT_TOKEN_HASHTAG:
 			v[PL_M_HASHTAGS]++;
 			counted++;
-			if (words->niche != NULL) {
+			if (words->nniche > 0) {
 				len = fold(p + 1, t->length - 1, buf, sizeof(buf));
 				pl_set_add(&topical, buf, len);
-				if (pl_set_has(words->niche, buf, len))
+				if (in_niche(words, buf, len))
 					pl_set_add(&relevant, buf, len);
 			}
 			break;
@@ -204,7 +215,7 @@ pl_metrics_compute(struct pl_uclass *uc, struct pl_match *m,
 	 * that is not punctuation (see postlint(1), VALUE DENSITY). */
 	v[PL_M_VALUE_DENSITY] = counted > 0 ?
 	    (double)(content.n + numbers.n) / (double)counted : 0.0;
-	if (words->niche == NULL)
+	if (words->nniche == 0)
 		out->is_null[PL_M_RELEVANCE] = 1;
 	else
 		v[PL_M_RELEVANCE] = topical.n > 0 ?

@@ -12,7 +12,8 @@ enum {
 	OPT_AUDIENCE = 256, OPT_EACH_LINE, OPT_EXCLUDE, OPT_EXPLAIN,
 	OPT_FAIL_LEVEL, OPT_LANG, OPT_LIST_RULES, OPT_MAX_POST_SIZE,
 	OPT_NO_CONFIG, OPT_PLATFORM, OPT_PRINT_CONFIG, OPT_STDIN_FILENAME,
-	OPT_TEST_RULES, OPT_THRESHOLD, OPT_DISABLE
+	OPT_TEST_RULES, OPT_THRESHOLD, OPT_DISABLE, OPT_COLUMN, OPT_DRAFTS,
+	OPT_INPUT_FORMAT, OPT_NOW, OPT_SCHEDULED
 };
 
 /* Sorted by long name; --help prints them in this order. */
@@ -25,9 +26,11 @@ static const struct opt {
 } opts[] = {
 	{ "audience", 1, OPT_AUDIENCE, "TAG[,TAG...]",
 	  "the audience's niche tags, for relevance" },
+	{ "column", 1, OPT_COLUMN, "NAME", "CSV: the column that holds the post" },
 	{ "config", 1, 'c', "FILE", "use FILE instead of finding .postlint.xml" },
 	{ "disable", 1, OPT_DISABLE, "ID[,ID...]",
 	  "turn off rules or whole packs (repeatable)" },
+	{ "drafts", 0, OPT_DRAFTS, NULL, "with --scheduled, check drafts too" },
 	{ "each-line", 0, OPT_EACH_LINE, NULL,
 	  "read input as plain text, every line a post" },
 	{ "exclude", 1, OPT_EXCLUDE, "GLOB", "skip paths matching GLOB (repeatable)" },
@@ -37,17 +40,25 @@ static const struct opt {
 	  "error (default), warning, info, none" },
 	{ "format", 1, 'f', "FMT", "text (default), gcc, json, jsonl" },
 	{ "help", 0, 'h', NULL, "show this help and exit" },
+	{ "input-format", 1, OPT_INPUT_FORMAT, "FMT",
+	  "text, markdown, html, feed or csv (default: by\n"
+	  "extension, else sniffed)" },
 	{ "lang", 1, OPT_LANG, "LL_CC", "the posts' language (default en_US)" },
 	{ "list-rules", 0, OPT_LIST_RULES, NULL, "list every loaded rule and exit" },
 	{ "max-post-size", 1, OPT_MAX_POST_SIZE, "N",
 	  "largest post in bytes, suffix k, M, G (default 1M)" },
 	{ "no-config", 0, OPT_NO_CONFIG, NULL, "ignore every .postlint.xml" },
+	{ "now", 1, OPT_NOW, "TIME",
+	  "the time --scheduled compares with (ISO 8601 or\n"
+	  "@seconds; default: the clock)" },
 	{ "platform", 1, OPT_PLATFORM, "NAME",
 	  "generic (default), x, mastodon, bluesky, threads, linkedin" },
 	{ "print-config", 0, OPT_PRINT_CONFIG, NULL,
 	  "show the settings for each path, with their origin" },
 	{ "quiet", 0, 'q', NULL, "report only failing posts and errors" },
 	{ "rules", 1, 'r', "PATH", "load an extra rule pack (repeatable)" },
+	{ "scheduled", 0, OPT_SCHEDULED, NULL,
+	  "check only posts scheduled after --now" },
 	{ "stdin-filename", 1, OPT_STDIN_FILENAME, "PATH",
 	  "name standard input: its format, config and report name" },
 	{ "test-rules", 0, OPT_TEST_RULES, NULL,
@@ -183,6 +194,32 @@ cli_parse(int argc, char **argv, struct cli *cli)
 		case 'c':
 			cli->config = optarg;
 			break;
+		case OPT_COLUMN:
+			cli->column = optarg;
+			break;
+		case OPT_DRAFTS:
+			cli->drafts = 1;
+			break;
+		case OPT_INPUT_FORMAT:
+			cli->input_format = postlint_input_format_parse(optarg);
+			if (cli->input_format < 0 || cli->input_format ==
+			    POSTLINT_INPUT_LINES) {
+				cli_usage_error("unknown input format '%s' (text, markdown, "
+				    "html, feed, csv)", optarg);
+				return -1;
+			}
+			break;
+		case OPT_NOW:
+			if (postlint_parse_time(optarg, &cli->now) != 0) {
+				cli_usage_error("--now: '%s' is not a time (2031-05-01, "
+				    "2031-05-01T09:00:00Z or @SECONDS)", optarg);
+				return -1;
+			}
+			cli->has_now = 1;
+			break;
+		case OPT_SCHEDULED:
+			cli->scheduled = 1;
+			break;
 		case OPT_DISABLE:
 			add_setting(cli, "disable", optarg);
 			break;
@@ -256,6 +293,10 @@ cli_parse(int argc, char **argv, struct cli *cli)
 				cli_usage_error("unknown option '%s'", argv[optind - 1]);
 			return -1;
 		}
+	}
+	if (cli->drafts && !cli->scheduled) {
+		cli_usage_error("--drafts only makes sense with --scheduled");
+		return -1;
 	}
 	if (cli->config != NULL && cli->no_config) {
 		cli_usage_error("--config and --no-config exclude each other");

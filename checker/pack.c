@@ -336,6 +336,20 @@ pl_pack_load(struct pl_rules *rs, const char *path, const char *schema,
 	return 0;
 }
 
+int
+pl_rules_has_id(const struct pl_rules *rs, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < rs->npacks; i++)
+		if (strcmp(rs->packs[i].id, id) == 0)
+			return 1;
+	for (i = 0; i < rs->n; i++)
+		if (strcmp(rs->v[i].info.id, id) == 0)
+			return 1;
+	return 0;
+}
+
 void
 pl_rules_free(struct pl_rules *rs)
 {

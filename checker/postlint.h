@@ -184,14 +184,29 @@ size_t postlint_tokenize(const struct postlint_checker *chk, const char *text,
 struct postlint_result;
 
 enum postlint_input_format {
-	POSTLINT_INPUT_AUTO = 0,  /* by name, else plain text */
+	POSTLINT_INPUT_AUTO = 0,  /* by the name's extension, else sniffed */
 	POSTLINT_INPUT_TEXT,      /* the whole input is one post */
-	POSTLINT_INPUT_LINES      /* every non-blank line is a post */
+	POSTLINT_INPUT_LINES,     /* every non-blank line is a post */
+	POSTLINT_INPUT_MARKDOWN,  /* one post: title and prose */
+	POSTLINT_INPUT_HTML,      /* one post: title, prose and alt text */
+	POSTLINT_INPUT_FEED,      /* RSS, Atom or WordPress export: a post per item */
+	POSTLINT_INPUT_CSV        /* a bulk-schedule file: a post per row */
 };
+/* Parses "text", "lines", "markdown", "html", "feed", "csv"; -1 if unknown. */
+int postlint_input_format_parse(const char *name);
+/* Parses "2031-05-01", "2031-05-01 09:00", "2031-05-01T09:00:00Z",
+ * "...+02:00" (no zone: UTC) or "@SECONDS" into seconds since the epoch.
+ * Returns 0, or -1 when S is none of these. */
+int postlint_parse_time(const char *s, long long *out);
 
 struct postlint_input {
 	const char *name;        /* as shown in reports: a path or "-" */
 	int format;              /* enum postlint_input_format */
+	const char *format_name; /* its extension picks the format; NULL: NAME's */
+	int scheduled;           /* judge only posts due after NOW ... */
+	int drafts;              /* ... and drafts */
+	long long now;           /* seconds since the epoch */
+	const char *column;      /* CSV: the message column; NULL: by name */
 };
 
 /*
@@ -204,8 +219,10 @@ typedef int (*postlint_result_fn)(const struct postlint_result *res, void *data)
 typedef void (*postlint_error_fn)(const struct postlint_error *err, void *data);
 
 /*
- * Reads FP to its end and checks every post in it.  Memory stays bounded
- * by the size limit of one post, whatever the input size.  Returns 0 when
+ * Reads FP to its end and checks every post in it.  With --each-line,
+ * memory stays bounded by the size limit of one post whatever the input
+ * size; a file that is one post is read up to that limit, and a feed or CSV
+ * file up to 64 MiB.  Returns 0 when
  * every post was judged, -1 when something could not be (reported through
  * ON_ERROR), and 1 when ON_RESULT asked to stop.
  */

@@ -1,5 +1,6 @@
-/* read_text.c - plain text: a whole input as one post, or (--each-line) every line as a post. */
+/* read_text.c - plain text: a whole input as one post (front matter allowed), or every line a post. */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,17 +20,29 @@ blank(const char *s, size_t n)
 	return 1;
 }
 
-/*
- * Refuses text that is not UTF-8 or holds a NUL byte, naming the place:
- * LINE is the line S starts on.  Returns 0 when the text is fine.
- */
-static int
-validate(const struct postlint_input *in, const char *s, size_t n, long line,
-    postlint_error_fn on_error, void *data)
+void
+pl_ctx_error(struct pl_ctx *ctx, long line, long col, const char *fmt, ...)
+{
+	struct postlint_error err;
+	va_list ap;
+
+	memset(&err, 0, sizeof(err));
+	snprintf(err.file, sizeof(err.file), "%s", ctx->in->name);
+	err.line = line;
+	err.column = col;
+	va_start(ap, fmt);
+	vsnprintf(err.message, sizeof(err.message), fmt, ap);
+	va_end(ap);
+	ctx->failed = 1;
+	if (ctx->on_error != NULL)
+		ctx->on_error(&err, ctx->data);
+}
+
+int
+pl_validate(struct pl_ctx *ctx, const char *s, size_t n, long line)
 {
 	size_t bad = pl_utf8_check(s, n), i, ls = 0;
 	const char *nul = memchr(s, '\0', bad);
-	struct postlint_error err;
 	long col = 1;
 
 	if (nul != NULL)
@@ -45,66 +58,58 @@ validate(const struct postlint_input *in, const char *s, size_t n, long line,
 		if (((unsigned char)s[i] & 0xC0) != 0x80)
 			col++;
 	if (nul != NULL)
-		pl_error_set(&err, in->name, line, col,
+		pl_ctx_error(ctx, line, col,
 		    "NUL byte at column %ld (binary file?); not checked", col);
 	else
-		pl_error_set(&err, in->name, line, col,
+		pl_ctx_error(ctx, line, col,
 		    "invalid UTF-8 at column %ld (byte 0x%02X); not checked", col,
 		    (unsigned char)s[bad]);
-	if (on_error != NULL)
-		on_error(&err, data);
 	return -1;
 }
 
-static void
-too_big(const struct postlint_input *in, long line, size_t max,
-    postlint_error_fn on_error, void *data)
+void
+pl_post_init(struct pl_ctx *ctx, struct pl_post *post, const char *p,
+    size_t n, long line, long long offset)
 {
-	struct postlint_error err;
-
-	pl_error_set(&err, in->name, line, 0, "post is larger than "
-	    "--max-post-size (%zu bytes); not checked", max);
-	if (on_error != NULL)
-		on_error(&err, data);
+	memset(post, 0, sizeof(*post));
+	post->source = ctx->in->name;
+	post->win.p = p;
+	post->win.len = n;
+	post->win.line = line;
+	post->win.offset = offset;
 }
 
-static void
-read_error(const struct postlint_input *in, postlint_error_fn on_error,
-    void *data)
-{
-	struct postlint_error err;
-
-	pl_error_set(&err, in->name, 0, 0, "read error: %s", strerror(errno));
-	if (on_error != NULL)
-		on_error(&err, data);
-}
-
-/* Checks the post held in [S, S+N), which starts at LINE, byte OFFSET. */
+/*
+ * --scheduled judges only posts due after --now, and drafts only with
+ * --drafts; without --scheduled every post is judged.
+ */
 static int
-check_post(const struct postlint_checker *chk, struct pl_match *m,
-    const struct postlint_input *in, const char *s, size_t n, long line,
-    long long offset, postlint_result_fn on_result, void *data)
+selected(const struct postlint_input *in, const struct pl_post *p)
+{
+	if (!in->scheduled)
+		return 1;
+	if (p->draft)
+		return in->drafts;
+	return p->future || (p->has_date && p->date > in->now);
+}
+
+int
+pl_judge(struct pl_ctx *ctx, struct pl_post *post)
 {
 	struct postlint_result res;
-	struct pl_post post;
-	int stop;
 
-	memset(&post, 0, sizeof(post));
-	post.source = in->name;
-	post.win.p = s;
-	post.win.len = n;
-	post.win.line = line;
-	post.win.offset = offset;
-	/* The line break that ends a file is not part of its post. */
-	while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == '\r'))
-		n--;
-	post.prose = s;
-	post.prose_len = n;
-	pl_engine_check(chk, m, &post, &res);
-	stop = on_result != NULL ? on_result(&res, data) : 0;
-	pl_result_free(&res);
-	pl_window_free(&post.win);
-	return stop;
+	/* a block's closing break is not part of the post */
+	while (post->prose_len > 0 && post->prose[post->prose_len - 1] == '\n')
+		post->prose_len--;
+	if (!ctx->stop && selected(ctx->in, post) &&
+	    !blank(post->prose ? post->prose : "", post->prose_len)) {
+		pl_engine_check(ctx->chk, ctx->m, post, &res);
+		if (ctx->on_result != NULL && ctx->on_result(&res, ctx->data) != 0)
+			ctx->stop = 1;
+		pl_result_free(&res);
+	}
+	pl_post_free(post);
+	return ctx->stop;
 }
 
 static size_t
@@ -113,119 +118,105 @@ bom(const char *s, size_t n)
 	return n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
 }
 
-int
-pl_read_text(const struct postlint_checker *chk,
-    const struct postlint_input *in, FILE *fp, const char *buf, size_t len,
-    postlint_result_fn on_result, postlint_error_fn on_error, void *data)
+long
+pl_whole_post(struct pl_ctx *ctx, struct pl_post *post, const char *buf,
+    size_t len, int front)
 {
-	size_t max = chk->cfg->max_post_size, skip;
-	struct pl_buf b = { 0 };
-	struct pl_match *m;
-	int rc = 0;
+	long body = 0;
 
-	if (fp != NULL) {
-		/* Read at most one byte past the limit: a post too large is an
-		 * error, not a reason to hold the whole input. */
-		for (;;) {
-			size_t want = max + 1 - b.len, got;
-
-			if (want > CHUNK)
-				want = CHUNK;
-			PL_GROW(b.p, b.cap, b.len + want + 1);
-			got = fread(b.p + b.len, 1, want, fp);
-			b.len += got;
-			if (got < want || b.len > max)
-				break;
-		}
-		if (ferror(fp)) {
-			read_error(in, on_error, data);
-			pl_buf_free(&b);
-			return -1;
-		}
-		buf = b.p ? b.p : "";
-		len = b.len;
-	}
-	if (len > max) {
-		too_big(in, 1, max, on_error, data);
-		pl_buf_free(&b);
+	if (pl_validate(ctx, buf, len, 1) != 0)
+		return -1;
+	pl_post_init(ctx, post, buf, len, 1, (long long)ctx->bom);
+	if (front && (body = pl_frontmatter(ctx, post)) < 0) {
+		pl_post_free(post);
 		return -1;
 	}
-	skip = bom(buf, len);
-	if (validate(in, buf + skip, len - skip, 1, on_error, data) != 0)
-		rc = -1;
-	else if (!blank(buf + skip, len - skip)) {
-		m = pl_match_new();
-		if (check_post(chk, m, in, buf + skip, len - skip, 1,
-		    (long long)skip, on_result, data) != 0)
-			rc = 1;
-		pl_match_free(m);
+	return body;
+}
+
+/* The whole input is one post, after an optional front matter. */
+void
+pl_read_text(struct pl_ctx *ctx, const char *buf, size_t len)
+{
+	struct pl_post post;
+	long body;
+	size_t n;
+
+	if ((body = pl_whole_post(ctx, &post, buf, len, 1)) < 0)
+		return;
+	/* The line break that ends a file is not part of its post. */
+	n = post.win.len;
+	while (n > (size_t)body && (post.win.p[n - 1] == '\n' ||
+	    post.win.p[n - 1] == '\r'))
+		n--;
+	if (post.segs == NULL && body == 0) {
+		/* no front matter: the prose is the window, byte for byte */
+		post.prose = post.win.p;
+		post.prose_len = n;
+	} else {
+		pl_post_break(&post);
+		pl_post_add_src(&post, (size_t)body, n - (size_t)body);
 	}
-	pl_buf_free(&b);
-	return rc;
+	pl_judge(ctx, &post);
 }
 
 /* One line of --each-line input: S without its line break. */
-static int
-line_post(const struct postlint_checker *chk, struct pl_match *m,
-    const struct postlint_input *in, const char *s, size_t n, long line,
-    long long offset, postlint_result_fn on_result,
-    postlint_error_fn on_error, void *data, int *failed)
+static void
+line_post(struct pl_ctx *ctx, const char *s, size_t n, long line,
+    long long offset)
 {
 	size_t skip = line == 1 ? bom(s, n) : 0;
+	struct pl_post post;
 
 	if (n > 0 && s[n - 1] == '\r')
 		n--;
 	s += skip;
 	n -= skip;
 	offset += (long long)skip;
-	if (n > chk->cfg->max_post_size) {
-		too_big(in, line, chk->cfg->max_post_size, on_error, data);
-		*failed = 1;
-		return 0;
+	if (n > ctx->chk->cfg->max_post_size) {
+		pl_ctx_error(ctx, line, 0, "post is larger than --max-post-size "
+		    "(%zu bytes); not checked", ctx->chk->cfg->max_post_size);
+		return;
 	}
-	if (validate(in, s, n, line, on_error, data) != 0) {
-		*failed = 1;
-		return 0;
-	}
-	if (blank(s, n))
-		return 0;
-	return check_post(chk, m, in, s, n, line, offset, on_result, data);
+	if (pl_validate(ctx, s, n, line) != 0 || blank(s, n))
+		return;
+	pl_post_init(ctx, &post, s, n, line, offset);
+	post.prose = s;
+	post.prose_len = n;
+	pl_judge(ctx, &post);
 }
 
-int
-pl_read_lines(const struct postlint_checker *chk,
-    const struct postlint_input *in, FILE *fp, const char *buf, size_t len,
-    postlint_result_fn on_result, postlint_error_fn on_error, void *data)
+void
+pl_read_lines(struct pl_ctx *ctx, FILE *fp, const char *buf, size_t len)
 {
-	size_t max = chk->cfg->max_post_size;
-	struct pl_match *m = pl_match_new();
-	int failed = 0, stop = 0;
+	size_t max = ctx->chk->cfg->max_post_size;
 	long line = 1;
 	long long offset = 0;
 
 	if (fp == NULL) {
 		size_t i = 0;
 
-		while (i < len && !stop) {
+		while (i < len && !ctx->stop) {
 			const char *nl = memchr(buf + i, '\n', len - i);
 			size_t e = nl ? (size_t)(nl - buf) : len;
 
-			stop = line_post(chk, m, in, buf + i, e - i, line,
-			    (long long)i, on_result, on_error, data, &failed);
+			line_post(ctx, buf + i, e - i, line, (long long)i);
 			i = e + 1;
 			line++;
 		}
-	} else {
-		/*
-		 * Stream: the buffer holds at most one line (bounded by the
-		 * post size limit) plus one chunk, whatever the input size.
-		 * A line over the limit is reported and skipped unread.
-		 */
+		return;
+	}
+	/*
+	 * Stream: the buffer holds at most one line (bounded by the post
+	 * size limit) plus one chunk, whatever the input size.  A line over
+	 * the limit is reported and skipped unread.
+	 */
+	{
 		struct pl_buf b = { 0 };
 		size_t start = 0, scan = 0;
 		int eof = 0, skipping = 0;
 
-		while (!stop) {
+		while (!ctx->stop) {
 			const char *nl = b.len > scan ?
 			    memchr(b.p + scan, '\n', b.len - scan) : NULL;
 
@@ -233,9 +224,7 @@ pl_read_lines(const struct postlint_checker *chk,
 				size_t e = (size_t)(nl - b.p);
 
 				if (!skipping)
-					stop = line_post(chk, m, in, b.p + start,
-					    e - start, line, offset, on_result, on_error,
-					    data, &failed);
+					line_post(ctx, b.p + start, e - start, line, offset);
 				skipping = 0;
 				offset += (long long)(e + 1 - start);
 				start = scan = e + 1;
@@ -244,8 +233,8 @@ pl_read_lines(const struct postlint_checker *chk,
 			}
 			scan = b.len;
 			if (!skipping && b.len - start > max) {
-				too_big(in, line, max, on_error, data);
-				failed = 1;
+				pl_ctx_error(ctx, line, 0, "post is larger than "
+				    "--max-post-size (%zu bytes); not checked", max);
 				skipping = 1;
 			}
 			if (skipping) {
@@ -255,9 +244,8 @@ pl_read_lines(const struct postlint_checker *chk,
 			}
 			if (eof) {
 				if (b.len > start && !skipping)
-					stop = line_post(chk, m, in, b.p + start,
-					    b.len - start, line, offset, on_result,
-					    on_error, data, &failed);
+					line_post(ctx, b.p + start, b.len - start, line,
+					    offset);
 				break;
 			}
 			if (start > 0) {   /* keep only the unfinished line */
@@ -273,8 +261,8 @@ pl_read_lines(const struct postlint_checker *chk,
 				b.len += got;
 				if (got < CHUNK) {
 					if (ferror(fp)) {
-						read_error(in, on_error, data);
-						failed = 1;
+						pl_ctx_error(ctx, 0, 0, "read error: %s",
+						    strerror(errno));
 						break;
 					}
 					eof = 1;
@@ -283,8 +271,4 @@ pl_read_lines(const struct postlint_checker *chk,
 		}
 		pl_buf_free(&b);
 	}
-	pl_match_free(m);
-	if (stop)
-		return 1;
-	return failed ? -1 : 0;
 }

@@ -175,3 +175,28 @@ pl_window_free(struct pl_window *w)
 	w->starts = NULL;
 	w->nstarts = 0;
 }
+
+size_t
+pl_window_offset(struct pl_window *w, size_t line, size_t col)
+{
+	size_t i;
+
+	if (w->starts == NULL)
+		index_lines(w);
+	if (line >= w->nstarts)
+		return w->len;
+	i = w->starts[line];
+	while (col > 0 && i < w->len && w->p[i] != '\n') {
+		i++;
+		while (i < w->len && ((unsigned char)w->p[i] & 0xC0) == 0x80)
+			i++;
+		col--;
+	}
+	return i;
+}
+
+long
+pl_window_lineno(struct pl_window *w, size_t off)
+{
+	return w->line + (long)line_index(w, off > w->len ? w->len : off);
+}

@@ -97,15 +97,16 @@ slurp(const char *path, struct pl_buf *b, struct postlint_error *err)
 }
 
 void *
-pl_xml_load(const char *path, const char *schema, struct postlint_error *err)
+pl_xml_parse(const char *buf, size_t len, const char *name,
+    struct postlint_error *err)
 {
 	xmlParserCtxtPtr ctxt;
 	xmlDocPtr doc;
 	struct refusal r = { 0, 0 };
-	struct pl_buf text = { 0 };
 
-	if (slurp(path, &text, err) != 0) {
-		pl_buf_free(&text);
+	if (len > MAX_XML_SIZE * 4) {
+		pl_error_set(err, name, 0, 0, "XML larger than %d MiB; refused",
+		    MAX_XML_SIZE * 4 / 1024 / 1024);
 		return NULL;
 	}
 	if ((ctxt = xmlNewParserCtxt()) == NULL)
@@ -113,11 +114,9 @@ pl_xml_load(const char *path, const char *schema, struct postlint_error *err)
 	ctxt->_private = &r;
 	ctxt->sax->internalSubset = refuse_dtd;
 	ctxt->sax->externalSubset = NULL;
-	doc = xmlCtxtReadMemory(ctxt, text.p, (int)text.len, path, NULL,
-	    SAFE_OPTIONS);
-	pl_buf_free(&text);
+	doc = xmlCtxtReadMemory(ctxt, buf, (int)len, name, "UTF-8", SAFE_OPTIONS);
 	if (r.refused) {
-		pl_error_set(err, path, r.line, 0,
+		pl_error_set(err, name, r.line, 0,
 		    "DOCTYPE declarations are not allowed (entities are refused)");
 		xmlFreeDoc(doc);
 		xmlFreeParserCtxt(ctxt);
@@ -126,7 +125,7 @@ pl_xml_load(const char *path, const char *schema, struct postlint_error *err)
 	if (doc == NULL || !ctxt->wellFormed) {
 		xmlErrorPtr e = xmlCtxtGetLastError(ctxt);
 
-		pl_error_set(err, path, e ? e->line : 0, 0, "%s",
+		pl_error_set(err, name, e ? e->line : 0, 0, "%s",
 		    e && e->message ? e->message : "not well-formed XML");
 		/* libxml2 messages end in a newline */
 		err->message[strcspn(err->message, "\n")] = '\0';
@@ -135,6 +134,23 @@ pl_xml_load(const char *path, const char *schema, struct postlint_error *err)
 		return NULL;
 	}
 	xmlFreeParserCtxt(ctxt);
+	return doc;
+}
+
+void *
+pl_xml_load(const char *path, const char *schema, struct postlint_error *err)
+{
+	xmlDocPtr doc;
+	struct pl_buf text = { 0 };
+
+	if (slurp(path, &text, err) != 0) {
+		pl_buf_free(&text);
+		return NULL;
+	}
+	doc = pl_xml_parse(text.p, text.len, path, err);
+	pl_buf_free(&text);
+	if (doc == NULL)
+		return NULL;
 
 	if (schema != NULL) {
 		xmlRelaxNGParserCtxtPtr pctxt;

@@ -41,6 +41,14 @@ row() { # row LABEL CMD...
 echo "corpus: $posts posts, $bytes bytes; median of $runs runs after a warm-up"
 row "postlint --each-line (all packs)" "$top/postlint" --no-config --each-line --format=jsonl "$out/corpus.txt"
 row "postlint --each-line --format=gcc" "$top/postlint" --no-config --each-line --format=gcc "$out/corpus.txt"
+# The same prose as one Markdown file and one text file (a paragraph per
+# post): the Markdown reader's cost is the difference.
+sed 's/$/\n/' "$out/corpus.txt" >"$out/corpus-paragraphs.md"
+cp "$out/corpus-paragraphs.md" "$out/corpus-paragraphs.txt"
+tmd=$(median "$top/postlint" --no-config --max-post-size=64M --format=jsonl "$out/corpus-paragraphs.md")
+ttx=$(median "$top/postlint" --no-config --max-post-size=64M --format=jsonl "$out/corpus-paragraphs.txt")
+printf '%-44s %8.3f s\n' "same prose as one .txt post" "$ttx"
+printf '%-44s %8.3f s   (%.2fx the text time)\n' "same prose as one .md post" "$tmd" "$(echo "$tmd / $ttx" | bc -l)"
 if [ -x /usr/bin/time ]; then
 	/usr/bin/time -f '%M' -o "$out/rss" "$top/postlint" --no-config --each-line --format=jsonl "$out/corpus.txt" >/dev/null 2>&1 || true
 	echo "peak RSS: $(tail -n 1 "$out/rss") KiB"

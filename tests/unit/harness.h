@@ -128,7 +128,7 @@ static inline int
 check_text(const struct postlint_checker *chk, int format, const char *s,
     size_t n, struct got *g)
 {
-	struct postlint_input in = { "test", format };
+	struct postlint_input in = { .name = "test", .format = format };
 
 	memset(g, 0, sizeof(*g));
 	return postlint_check_buffer(chk, &in, s, n, collect, collect_error, g);

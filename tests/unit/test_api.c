@@ -11,7 +11,7 @@ to_reporter(const struct postlint_result *res, void *data)
 static int
 jsonl_of(const struct postlint_checker *chk, const char *post, char *buf, size_t cap)
 {
-	struct postlint_input in = { "r", POSTLINT_INPUT_TEXT };
+	struct postlint_input in = { .name = "r", .format = POSTLINT_INPUT_TEXT };
 	FILE *out = tmpfile();
 	struct postlint_reporter *rep = postlint_reporter_new(POSTLINT_FORMAT_JSONL, out, 0);
 	size_t n;
@@ -35,6 +35,27 @@ main(void)
 	struct postlint_error err;
 	struct got g;
 	char *text;
+
+	/* times for --now and scheduled dates */
+	{
+		long long t;
+
+		CHECK_INT(postlint_parse_time("1970-01-02", &t), 0);
+		CHECK_INT(t, 86400);
+		CHECK_INT(postlint_parse_time("2031-05-01T09:00:00Z", &t), 0);
+		CHECK_INT(t, 1935392400);
+		CHECK_INT(postlint_parse_time("2031-05-01 11:00+02:00", &t), 0);
+		CHECK_INT(t, 1935392400);
+		CHECK_INT(postlint_parse_time("2031-05-01T09:00:00.250Z", &t), 0);
+		CHECK_INT(t, 1935392400);
+		CHECK_INT(postlint_parse_time("@1935392400", &t), 0);
+		CHECK_INT(t, 1935392400);
+		CHECK_INT(postlint_parse_time("2031-13-01", &t), -1);
+		CHECK_INT(postlint_parse_time("tomorrow", &t), -1);
+		CHECK_INT(postlint_parse_time("2031-05-01T9:00", &t), -1);
+		CHECK_INT(postlint_input_format_parse("markdown"), POSTLINT_INPUT_MARKDOWN);
+		CHECK_INT(postlint_input_format_parse("docx"), -1);
+	}
 
 	/* freeing nothing is allowed everywhere */
 	postlint_config_free(NULL);
