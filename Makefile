@@ -9,7 +9,7 @@ MANDIR ?= $(PREFIX)/share/man
 
 CC ?= cc
 PKG_CONFIG ?= pkg-config
-PKGS = libpcre2-8 libxml-2.0 md4c yaml-0.1
+PKGS = libpcre2-8 libxml-2.0 md4c yaml-0.1 hunspell
 BUILD ?= build
 
 WARN = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
@@ -21,16 +21,16 @@ OPT ?= -O2 -g
 PL_CFLAGS = -std=c11 -D_XOPEN_SOURCE=700 -D_DEFAULT_SOURCE $(WARN) $(OPT) \
 	$(shell $(PKG_CONFIG) --cflags $(PKGS)) -DDATADIR='"$(DATADIR)"' \
 	$(CFLAGS) $(SAN)
-PL_LDLIBS = $(shell $(PKG_CONFIG) --libs $(PKGS)) $(LDLIBS)
+PL_LDLIBS = $(shell $(PKG_CONFIG) --libs $(PKGS)) -lpthread $(LDLIBS)
 
 LIB_SRC = alloc.c checker.c config.c engine.c frontmatter.c metrics.c pack.c \
 	post.c read_csv.c read_feed.c read_html.c read_markdown.c read_text.c \
-	regex.c report.c report_json.c report_text.c score.c source.c tokens.c \
-	xml.c
+	regex.c report.c report_json.c report_text.c score.c source.c spell.c \
+	tokens.c xml.c
 CLI_SRC = main.c options.c
 LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ = $(CLI_SRC:%.c=$(BUILD)/%.o)
-UNIT = tokens position pack score api
+UNIT = tokens position pack score api spell
 UNIT_BIN = $(UNIT:%=$(BUILD)/test_%)
 HEADERS = checker/postlint.h checker/internal.h checker/report.h checker/cli.h
 
@@ -75,12 +75,14 @@ bench: all
 
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/rules \
-		$(DESTDIR)$(DATADIR)/dicts/niches $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(DATADIR)/dicts/niches $(DESTDIR)$(DATADIR)/dicts/en \
+		$(DESTDIR)$(MANDIR)/man1 \
 		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR)
 	install -m 755 postlint $(DESTDIR)$(BINDIR)/postlint
 	install -m 644 rules/*.xml rules/*.rng $(DESTDIR)$(DATADIR)/rules
 	install -m 644 dicts/*.txt $(DESTDIR)$(DATADIR)/dicts
 	install -m 644 dicts/niches/*.txt $(DESTDIR)$(DATADIR)/dicts/niches
+	install -m 644 dicts/en/* $(DESTDIR)$(DATADIR)/dicts/en
 	install -m 644 man/postlint.1 $(DESTDIR)$(MANDIR)/man1
 	install -m 644 man/postlint-rules.5 man/postlint.xml.5 $(DESTDIR)$(MANDIR)/man5
 	install -m 644 build/libpostlint.a $(DESTDIR)$(LIBDIR)

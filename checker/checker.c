@@ -153,6 +153,89 @@ load_words(struct postlint_checker *chk, struct postlint_error *err)
 	return rc;
 }
 
+/*
+ * Dictionaries load on first use and stay: the configured language's when
+ * the checker is made (so a missing one is an error before any file is
+ * read), another when a post's front matter first asks for it.  The
+ * checker is otherwise read-only; this table is guarded by its lock.
+ */
+struct pl_speller *
+pl_checker_speller(const struct postlint_checker *cchk, const char *lang,
+    const struct postlint_error **err)
+{
+	struct postlint_checker *chk = (struct postlint_checker *)cchk;
+	struct pl_lang_speller *ls = NULL;
+	size_t i;
+
+	if (lang == NULL)
+		lang = chk->cfg->lang;
+	pthread_mutex_lock(&chk->lock);
+	for (i = 0; i < chk->nspellers; i++)
+		if (strcmp(chk->spellers[i].lang, lang) == 0)
+			ls = &chk->spellers[i];
+	if (ls == NULL) {
+		PL_GROW(chk->spellers, chk->capspellers, chk->nspellers + 1);
+		ls = &chk->spellers[chk->nspellers++];
+		memset(ls, 0, sizeof(*ls));
+		ls->lang = pl_strdup(lang);
+		ls->sp = pl_speller_new(lang, chk->cfg->datadir, &chk->cfg->accept,
+		    &ls->err);
+	}
+	pthread_mutex_unlock(&chk->lock);
+	if (err != NULL)
+		*err = &ls->err;
+	return ls->sp;
+}
+
+/* With a dictionary, lexicons also hold their words' stems, so "runs"
+ * in a post meets "running" in a lexicon. */
+static void
+stem_lexicons(struct postlint_checker *chk, struct pl_speller *sp)
+{
+	size_t i, j, n;
+
+	for (i = 0; i < chk->nniches; i++) {
+		struct pl_set *s = &chk->niches[i].words;
+		size_t cap = s->cap;
+		char **keys = pl_calloc(cap ? cap : 1, sizeof(*keys));
+		size_t *lens = pl_calloc(cap ? cap : 1, sizeof(*lens));
+
+		for (j = n = 0; j < cap; j++)
+			if (s->keys[j] != NULL) {
+				keys[n] = pl_strndup(s->keys[j], s->lens[j]);
+				lens[n++] = s->lens[j];
+			}
+		for (j = 0; j < n; j++) {
+			const struct pl_spell_entry *e = pl_speller_lookup(sp, keys[j],
+			    lens[j]);
+			size_t sl;
+			const char *st;
+
+			if (e != NULL && (st = pl_spell_entry_stem(e, &sl)) != NULL)
+				pl_set_add(s, st, sl);
+			free(keys[j]);
+		}
+		free(keys);
+		free(lens);
+	}
+}
+
+const char *
+postlint_stem(const struct postlint_checker *chk, const char *word, size_t len,
+    size_t *stem_len)
+{
+	struct pl_speller *sp = chk->spelling ? pl_checker_speller(chk, NULL,
+	    NULL) : NULL;
+	const struct pl_spell_entry *e = sp ? pl_speller_lookup(sp, word, len) :
+	    NULL;
+
+	if (e == NULL) {
+		*stem_len = len;
+		return word;
+	}
+	return pl_spell_entry_stem(e, stem_len);
+}
+
 const struct pl_set *
 pl_checker_niche(const struct postlint_checker *chk, const char *tag)
 {
@@ -170,12 +253,40 @@ postlint_checker_new(const struct postlint_config *cfg,
 {
 	struct postlint_checker *chk = pl_calloc(1, sizeof(*chk));
 
+	size_t i;
+
 	chk->cfg = postlint_config_copy(cfg);
 	chk->uc = pl_uclass_new();
+	pthread_mutex_init(&chk->lock, NULL);
 	if (load_packs(chk, err) != 0 || apply_settings(chk, err) != 0 ||
 	    load_words(chk, err) != 0) {
 		postlint_checker_free(chk);
 		return NULL;
+	}
+	for (i = 0; i < cfg->reject.n; i++) {
+		char *w = pl_strdup(cfg->reject.v[i]);
+
+		for (char *q = w; *q; q++)
+			if (*q >= 'A' && *q <= 'Z')
+				*q = (char)(*q + 32);
+		pl_set_add(&chk->reject, w, strlen(w));
+		free(w);
+	}
+	/* Spelling needs a dictionary only when a spelling rule is on. */
+	for (i = 0; cfg->spelling && i < chk->rules.n; i++)
+		if (chk->rules.v[i].kind == PL_RULE_SPELLING &&
+		    chk->rules.v[i].info.enabled)
+			chk->spelling = 1;
+	if (chk->spelling) {
+		const struct postlint_error *why;
+		struct pl_speller *sp = pl_checker_speller(chk, NULL, &why);
+
+		if (sp == NULL) {
+			*err = *why;
+			postlint_checker_free(chk);
+			return NULL;
+		}
+		stem_lexicons(chk, sp);
 	}
 	return chk;
 }
@@ -194,6 +305,13 @@ postlint_checker_free(struct postlint_checker *chk)
 		pl_set_free(&chk->niches[i].words);
 	}
 	free(chk->niches);
+	for (size_t i = 0; i < chk->nspellers; i++) {
+		free(chk->spellers[i].lang);
+		pl_speller_free(chk->spellers[i].sp);
+	}
+	free(chk->spellers);
+	pl_set_free(&chk->reject);
+	pthread_mutex_destroy(&chk->lock);
 	postlint_config_free(chk->cfg);
 	free(chk);
 }
@@ -268,7 +386,8 @@ postlint_checker_test_rules(const struct postlint_checker *chk,
 			post.prose = ex;
 			post.prose_len = post.win.len;
 			post.platform = r->info.platform;
-			post.lang = r->info.lang;
+			/* a pack for every language is tested in the configured one */
+			post.lang = strcmp(r->info.lang, "*") == 0 ? NULL : r->info.lang;
 			post.only = r;
 			pl_engine_check(chk, m, &post, &res);
 			note_result(&res, &f);

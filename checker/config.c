@@ -41,6 +41,9 @@ postlint_config_new(const char *datadir)
 	c->fail_level_origin = pl_strdup("default");
 	c->max_post_size = DEFAULT_MAX_POST_SIZE;
 	c->max_post_size_origin = pl_strdup("default");
+	c->spelling = c->suggest = 1;
+	c->spelling_origin = pl_strdup("default");
+	c->suggest_origin = pl_strdup("default");
 	return c;
 }
 
@@ -69,6 +72,12 @@ postlint_config_copy(const struct postlint_config *s)
 	c->fail_level_origin = pl_strdup(s->fail_level_origin);
 	c->max_post_size = s->max_post_size;
 	c->max_post_size_origin = pl_strdup(s->max_post_size_origin);
+	c->spelling = s->spelling;
+	c->suggest = s->suggest;
+	c->spelling_origin = pl_strdup(s->spelling_origin);
+	c->suggest_origin = pl_strdup(s->suggest_origin);
+	copy_list(&c->accept, &s->accept);
+	copy_list(&c->reject, &s->reject);
 	copy_list(&c->audience, &s->audience);
 	copy_list(&c->packs, &s->packs);
 	copy_list(&c->disable, &s->disable);
@@ -99,6 +108,10 @@ postlint_config_free(struct postlint_config *c)
 	free(c->threshold_origin);
 	free(c->fail_level_origin);
 	free(c->max_post_size_origin);
+	free(c->spelling_origin);
+	free(c->suggest_origin);
+	pl_strlist_free(&c->accept);
+	pl_strlist_free(&c->reject);
 	pl_strlist_free(&c->audience);
 	pl_strlist_free(&c->packs);
 	pl_strlist_free(&c->disable);
@@ -220,6 +233,16 @@ valid_lang(const char *l)
 	return 1;
 }
 
+static int
+yesno(const char *v)
+{
+	if (strcmp(v, "yes") == 0)
+		return 1;
+	if (strcmp(v, "no") == 0)
+		return 0;
+	return -1;
+}
+
 int
 postlint_config_set(struct postlint_config *c, const char *key,
     const char *value, const char *origin, struct postlint_error *err)
@@ -288,6 +311,22 @@ postlint_config_set(struct postlint_config *c, const char *key,
 	} else if (strcmp(key, "disable") == 0) {
 		if (add_items(&c->disable, value, origin, NULL) != 0)
 			return -1;
+	} else if (strcmp(key, "accept") == 0 || strcmp(key, "reject") == 0) {
+		add_items(key[0] == 'a' ? &c->accept : &c->reject, value, origin,
+		    NULL);
+	} else if (strcmp(key, "spelling") == 0 || strcmp(key, "suggest") == 0) {
+		int yn = yesno(value);
+		int *dst = key[1] == 'p' ? &c->spelling : &c->suggest;
+		char **org = key[1] == 'p' ? &c->spelling_origin : &c->suggest_origin;
+
+		if (yn < 0) {
+			pl_error_set(err, NULL, 0, 0, "bad value '%s' for %s (yes or "
+			    "no)", value, key);
+			return -1;
+		}
+		*dst = yn;
+		free(*org);
+		*org = pl_strdup(origin);
 	} else {
 		pl_error_set(err, NULL, 0, 0, "unknown setting '%s'", key);
 		return -1;
@@ -409,12 +448,18 @@ postlint_config_describe(const struct postlint_config *c)
 	    postlint_severity_name(c->fail_level), c->fail_level_origin);
 	pl_buf_printf(&b, "max-post-size: %zu\t(%s)\n", c->max_post_size,
 	    c->max_post_size_origin);
+	pl_buf_printf(&b, "spelling: %s\t(%s)\n", c->spelling ? "yes" : "no",
+	    c->spelling_origin);
+	pl_buf_printf(&b, "suggest: %s\t(%s)\n", c->suggest ? "yes" : "no",
+	    c->suggest_origin);
 	describe_list(&b, "audience", &c->audience);
 	pl_buf_printf(&b, "rules: %s/rules/*.xml\t(default)\n", c->datadir);
 	for (i = 0; i < c->packs.n; i++)
 		pl_buf_printf(&b, "rules: %s\t(%s)\n", c->packs.v[i],
 		    c->packs.origin[i]);
 	describe_list(&b, "disable", &c->disable);
+	describe_list(&b, "accept", &c->accept);
+	describe_list(&b, "reject", &c->reject);
 	for (i = 0; i < c->noverrides; i++) {
 		const struct pl_override *o = &c->overrides[i];
 

@@ -1,6 +1,7 @@
 /* engine.c - runs each rule of each enabled pack over a post and turns hits into findings. */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "internal.h"
 
@@ -32,6 +33,8 @@ add_hit(struct hits *h, const struct pl_rule *r, const char *id, int sev,
 	x->src = x->src_end = 0;
 	x->line = 0;
 	x->message = NULL;
+	x->sugg = NULL;
+	x->nsugg = 0;
 }
 
 /* A pack for "en" runs on "en", "en_US" and "en_GB"; "*" runs on all. */
@@ -127,6 +130,184 @@ run_regex(const struct pl_rule *r, struct pl_match *m, const char *s,
 
 /* Findings come in source order: a title from front matter may sit
  * before the body in the prose and elsewhere in the file. */
+/*
+ * Spelling.  Words are checked, with these left alone: anything with a
+ * digit, single letters, words in capitals of up to five letters
+ * (acronyms), words with a capital inside (iPhone, pgBackRest: names and
+ * code), capitalised words inside a sentence (names), and words with
+ * combining marks or CJK characters.  Hyphenated words are checked part by
+ * part; a hashtag written in CamelCase is split into its words, each
+ * checked, while a one-word hashtag is not (tags run words together).
+ * URLs, e-mail, mentions, numbers and code never reach here as words.
+ */
+struct speller_run {
+	const struct postlint_checker *chk;
+	struct pl_speller *sp;
+	const struct pl_rule *r;
+	const struct pl_post *post;
+	const char *s;
+	struct hits *h;
+	size_t *count;
+};
+
+static int
+has_ci(const struct pl_strlist *l, const char *w, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (strlen(l->v[i]) == n && strncasecmp(l->v[i], w, n) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+spell_word(struct speller_run *sr, size_t start, size_t n, int names_ok)
+{
+	const char *w = sr->s + start;
+	char buf[128];
+	size_t i, upper = 0, lower = 0, letters = 0, k;
+	int inner_upper = 0, rejected;
+	const struct pl_spell_entry *e;
+
+	if (n == 0 || n >= sizeof(buf))
+		return;
+	for (i = 0, k = 0; i < n; i++) {
+		unsigned char c = (unsigned char)w[i];
+		uint32_t cp;
+
+		if (c >= '0' && c <= '9')
+			return;
+		/* combining marks (decomposed accents) and CJK, which no word
+		 * list of a spaced language covers, are left alone */
+		if (c >= 0xC0 && pl_utf8_decode((const unsigned char *)w + i, n - i,
+		    &cp) > 0 && ((cp >= 0x0300 && cp <= 0x036F) || cp >= 0x2E80))
+			return;
+		if (c >= 'A' && c <= 'Z') {
+			upper++;
+			letters++;
+			inner_upper |= i > 0;
+		} else if (c >= 'a' && c <= 'z') {
+			lower++;
+			letters++;
+		} else if (c >= 0x80 && (c & 0xC0) != 0x80)
+			letters++;
+		/* the typographic apostrophe is the dictionary's ' */
+		if (c == 0xE2 && i + 2 < n && (unsigned char)w[i + 1] == 0x80 &&
+		    (unsigned char)w[i + 2] == 0x99) {
+			buf[k++] = '\'';
+			i += 2;
+			continue;
+		}
+		buf[k++] = (char)c;
+	}
+	if (letters < 2)
+		return;
+	if (lower == 0 && upper > 0 && letters <= 5)
+		return;   /* an acronym */
+	if (inner_upper && lower > 0)
+		return;   /* iPhone, pgBackRest */
+	if (!names_ok && upper == 1 && (unsigned char)w[0] >= 'A' &&
+	    (unsigned char)w[0] <= 'Z')
+		return;   /* a name inside a sentence */
+	if (has_ci(&sr->post->accept, buf, k))
+		return;
+	{
+		char low[128];
+
+		for (i = 0; i < k; i++)
+			low[i] = (buf[i] >= 'A' && buf[i] <= 'Z') ? (char)(buf[i] + 32) :
+			    buf[i];
+		rejected = pl_set_has(&sr->chk->reject, low, k);
+	}
+	e = rejected ? NULL : pl_speller_lookup(sr->sp, buf, k);
+	if (!rejected && (e == NULL || pl_spell_entry_correct(e)))
+		return;
+	if (*sr->count < MAX_FINDINGS_PER_RULE) {
+		add_hit(sr->h, sr->r, sr->r->info.id, sr->r->info.severity, start,
+		    start + n);
+		if (rejected) {
+			struct pl_buf mb = { 0 };
+
+			pl_buf_printf(&mb, "\"%.*s\" is on the configuration's list "
+			    "of rejected words", (int)n, w);
+			sr->h->v[sr->h->n - 1].message = mb.p;
+		}
+		if (e != NULL && sr->chk->cfg->suggest)
+			pl_speller_suggest(sr->sp, e, &sr->h->v[sr->h->n - 1].sugg,
+			    &sr->h->v[sr->h->n - 1].nsugg);
+	}
+	(*sr->count)++;
+}
+
+/* Splits [START, START+N) on hyphens and spells each part. */
+static void
+spell_parts(struct speller_run *sr, size_t start, size_t n, int names_ok)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		size_t j = i;
+
+		while (j < n && sr->s[start + j] != '-')
+			j++;
+		spell_word(sr, start + i, j - i, names_ok);
+		i = j + 1;
+	}
+}
+
+/* #ThrowbackThursday -> Throwback, Thursday; #NASAMission -> NASA,
+ * Mission.  Returns the number of parts found, spelling them when DO. */
+static size_t
+hashtag_parts(struct speller_run *sr, size_t start, size_t n, int check)
+{
+	const char *t = sr->s + start;
+	size_t i = 1, from = 1, parts = 0;
+
+	while (i <= n) {
+		int cut = i == n || t[i] == '_';
+
+		if (!cut && i > from) {
+			unsigned char a = (unsigned char)t[i - 1], b = (unsigned char)t[i];
+
+			cut = (a >= 'a' && a <= 'z' && b >= 'A' && b <= 'Z') ||
+			    (a >= 'A' && a <= 'Z' && b >= 'A' && b <= 'Z' && i + 1 < n &&
+			    t[i + 1] >= 'a' && t[i + 1] <= 'z');
+		}
+		if (cut) {
+			if (i > from) {
+				if (check)
+					spell_word(sr, start + from, i - from, 1);
+				parts++;
+			}
+			from = i + (i < n && t[i] == '_');
+		}
+		i++;
+	}
+	return parts;
+}
+
+static void
+run_spelling(struct speller_run *sr, const struct pl_tokens *toks)
+{
+	size_t i;
+	int sentence_start = 1;
+
+	for (i = 0; i < toks->n; i++) {
+		const struct postlint_token *t = &toks->v[i];
+
+		if (t->kind == POSTLINT_TOKEN_WORD)
+			spell_parts(sr, t->offset, t->length, sentence_start);
+		else if (t->kind == POSTLINT_TOKEN_HASHTAG &&
+		    hashtag_parts(sr, t->offset, t->length, 0) >= 2)
+			hashtag_parts(sr, t->offset, t->length, 1);
+		if (t->kind != POSTLINT_TOKEN_PUNCT && t->kind != POSTLINT_TOKEN_EMOJI)
+			sentence_start = 0;
+		if (t->sentence_end)
+			sentence_start = 1;
+	}
+}
+
 static int
 hit_cmp(const void *a, const void *b)
 {
@@ -259,13 +440,15 @@ pl_engine_check(const struct postlint_checker *chk, struct pl_match *m,
 	struct pl_tokens toks = { NULL, 0, 0 };
 	struct pl_metrics mt;
 	const struct pl_set *niche[32];
-	struct pl_words words = { &chk->stop, &chk->filler, niche, 0 };
+	struct pl_words words = { &chk->stop, &chk->filler, niche, 0, NULL };
 	struct hits h = { NULL, 0, 0 };
 	const char *line_copy = NULL;
 
 	for (i = 0; i < aud->n && words.nniche < 32; i++)
 		if ((niche[words.nniche] = pl_checker_niche(chk, aud->v[i])) != NULL)
 			words.nniche++;
+	if (chk->spelling)
+		words.speller = pl_checker_speller(chk, post->lang, NULL);
 	pl_tokenize(chk->uc, s, n, &toks);
 	pl_metrics_compute(chk->uc, m, &words, s, n, &toks, &mt);
 	counts = pl_calloc(rs->n ? rs->n : 1, sizeof(*counts));
@@ -281,7 +464,13 @@ pl_engine_check(const struct postlint_checker *chk, struct pl_match *m,
 			continue;
 		if (post->nsup > 0 && off_for_post(post, r))
 			continue;
-		if (r->kind == PL_RULE_METRIC) {
+		if (r->kind == PL_RULE_SPELLING) {
+			struct speller_run sr = { chk, words.speller, r, post, s, &h,
+				&counts[i] };
+
+			if (sr.sp != NULL && chk->cfg->spelling)
+				run_spelling(&sr, &toks);
+		} else if (r->kind == PL_RULE_METRIC) {
 			for (j = 0; j < r->nconds; j++)
 				if (!cond_holds(&r->conds[j], &mt))
 					break;
@@ -379,10 +568,14 @@ pl_engine_check(const struct postlint_checker *chk, struct pl_match *m,
 			f->underline_end = f->column + 1;
 		if (x->rule != NULL) {
 			f->category = x->rule->info.category;
-			f->message = expand(&res->pool, x->rule->info.message, &mt,
+			f->message = x->message != NULL ?
+			    pl_pool_strndup(&res->pool, x->message, strlen(x->message)) :
+			    expand(&res->pool, x->rule->info.message, &mt,
 			    s + x->start, x->end - x->start);
-			f->nsuggestions = x->rule->nsuggest;
-			f->suggestions = (const char *const *)x->rule->suggest;
+			free(x->message);
+			f->nsuggestions = x->sugg ? x->nsugg : x->rule->nsuggest;
+			f->suggestions = x->sugg ? x->sugg :
+			    (const char *const *)x->rule->suggest;
 		} else {
 			f->category = "postlint";
 			f->message = pl_pool_strndup(&res->pool, x->message,

@@ -2,6 +2,7 @@
 #ifndef POSTLINT_INTERNAL_H
 #define POSTLINT_INTERNAL_H
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -136,6 +137,28 @@ struct pl_uclass *pl_uclass_new(void);
 void pl_uclass_free(struct pl_uclass *uc);
 unsigned pl_uclass_get(struct pl_uclass *uc, uint32_t cp);
 
+/* ---- spell.c: the only file that touches Hunspell ---- */
+
+struct pl_speller;
+struct pl_spell_entry;
+struct pl_strlist;
+/* The dictionary for LANG from the system folders (or DATADIR/dicts/
+ * hunspell), with the team's word lists DATADIR/dicts/LL/ *.dic added
+ * and ACCEPT taken as correct.  NULL with ERR set when there is none. */
+struct pl_speller *pl_speller_new(const char *lang, const char *datadir,
+    const struct pl_strlist *accept, struct postlint_error *err);
+void pl_speller_free(struct pl_speller *sp);
+/* The cached verdict on a word; NULL for an empty or absurdly long one.
+ * Valid for the speller's life; safe from several threads. */
+const struct pl_spell_entry *pl_speller_lookup(struct pl_speller *sp,
+    const char *w, size_t n);
+int pl_spell_entry_correct(const struct pl_spell_entry *e);
+/* The word's stem (the word itself when Hunspell knows none). */
+const char *pl_spell_entry_stem(const struct pl_spell_entry *e, size_t *len);
+/* Up to 5 suggestions, computed once per word. */
+void pl_speller_suggest(struct pl_speller *sp, const struct pl_spell_entry *e,
+    const char *const **sugg, size_t *nsugg);
+
 /* ---- tokens.c ---- */
 
 struct pl_tokens {
@@ -153,7 +176,9 @@ enum pl_metric_id {
 	PL_M_EMAILS, PL_M_EMOJI, PL_M_NUMBERS, PL_M_EXCLAMATIONS,
 	PL_M_EXCLAMATION_RUNS, PL_M_LONGEST_EXCLAMATION_RUN,
 	PL_M_UPPERCASE_RATIO, PL_M_CONTENT_WORDS, PL_M_VALUE_DENSITY,
-	PL_M_RELEVANCE,
+	PL_M_RELEVANCE, PL_M_SYLLABLES, PL_M_WORDS_PER_SENTENCE,
+	PL_M_LONGEST_SENTENCE, PL_M_FLESCH_READING_EASE,
+	PL_M_FLESCH_KINCAID_GRADE,
 	PL_M_COUNT
 };
 /* The metric named NAME, or -1. */
@@ -171,6 +196,7 @@ struct pl_words {
 	const struct pl_set *filler;
 	const struct pl_set *const *niche;   /* the audience's lexicons */
 	size_t nniche;                       /* 0: no audience */
+	struct pl_speller *speller;          /* for stems; may be NULL */
 };
 void pl_metrics_compute(struct pl_uclass *uc, struct pl_match *m,
     const struct pl_words *words, const char *s, size_t n,
@@ -178,7 +204,8 @@ void pl_metrics_compute(struct pl_uclass *uc, struct pl_match *m,
 
 /* ---- pack.c / config.c / xml.c ---- */
 
-enum pl_rule_kind { PL_RULE_PHRASES, PL_RULE_PATTERN, PL_RULE_METRIC };
+enum pl_rule_kind { PL_RULE_PHRASES, PL_RULE_PATTERN, PL_RULE_METRIC,
+	PL_RULE_SPELLING };
 enum pl_cmp { PL_ABOVE, PL_BELOW, PL_AT_LEAST, PL_AT_MOST };
 
 struct pl_cond {
@@ -262,6 +289,9 @@ struct postlint_config {
 	struct pl_strlist disable;
 	struct pl_override *overrides;
 	size_t noverrides, capo;
+	int spelling, suggest;
+	char *spelling_origin, *suggest_origin;
+	struct pl_strlist accept, reject;
 };
 
 /* ---- checker.c / engine.c / score.c ---- */
@@ -271,6 +301,12 @@ struct pl_niche {
 	struct pl_set words;
 };
 
+struct pl_lang_speller {
+	char *lang;
+	struct pl_speller *sp;     /* NULL: no dictionary (err says why) */
+	struct postlint_error err;
+};
+
 struct postlint_checker {
 	struct postlint_config *cfg;
 	struct pl_rules rules;
@@ -278,7 +314,18 @@ struct postlint_checker {
 	struct pl_set stop, filler;
 	struct pl_niche *niches;   /* every lexicon in dicts/niches */
 	size_t nniches;
+	struct pl_set reject;      /* words always reported (config) */
+	int spelling;              /* a spelling rule is on and spelling too */
+	/* dictionaries by language, loaded when a post first needs one */
+	struct pl_lang_speller *spellers;
+	size_t nspellers, capspellers;
+	pthread_mutex_t lock;
 };
+
+/* The speller for LANG (NULL: the configured language), loading it on
+ * first use; NULL with *ERR pointing at the reason when there is none. */
+struct pl_speller *pl_checker_speller(const struct postlint_checker *chk,
+    const char *lang, const struct postlint_error **err);
 
 /* The lexicon for TAG, or NULL. */
 const struct pl_set *pl_checker_niche(const struct postlint_checker *chk,
@@ -375,6 +422,8 @@ struct pl_hit {
 	size_t src, src_end;      /* window offsets */
 	long line;                /* where it starts, for suppressions */
 	char *message;            /* owned when not the rule's */
+	const char *const *sugg;  /* spelling suggestions (the speller's) */
+	size_t nsugg;
 };
 
 struct postlint_result {

@@ -9,7 +9,8 @@ static const char *const names[PL_M_COUNT] = {
 	"sentences", "hashtags", "mentions", "urls", "emails", "emoji",
 	"numbers", "exclamations", "exclamation_runs",
 	"longest_exclamation_run", "uppercase_ratio", "content_words",
-	"value_density", "relevance"
+	"value_density", "relevance", "syllables", "words_per_sentence",
+	"longest_sentence", "flesch_reading_ease", "flesch_kincaid_grade"
 };
 
 int
@@ -33,7 +34,8 @@ int
 pl_metric_is_integer(int id)
 {
 	return id != PL_M_UPPERCASE_RATIO && id != PL_M_VALUE_DENSITY &&
-	    id != PL_M_RELEVANCE;
+	    id != PL_M_RELEVANCE && id != PL_M_WORDS_PER_SENTENCE &&
+	    id != PL_M_FLESCH_READING_EASE && id != PL_M_FLESCH_KINCAID_GRADE;
 }
 
 /* Lowercases ASCII into BUF (at most CAP bytes); other bytes are kept, so
@@ -64,6 +66,52 @@ in_niche(const struct pl_words *w, const char *s, size_t n)
 	return 0;
 }
 
+/*
+ * Syllables of an English word, by the usual rule of thumb: each run of
+ * vowels (a, e, i, o, u, y) is a syllable; a final silent "e" is not
+ * ("make", but not "table" or "free"), nor "ed" after a consonant other
+ * than t and d ("moved", not "wanted"), nor "es" after a consonant other
+ * than s, x, z, c, g, h ("makes", not "boxes"); every word has one.
+ * Letters outside ASCII count as vowels.  postlint(1) documents this.
+ */
+static size_t
+syllables(const char *w, size_t n)
+{
+	size_t i, count = 0, len = 0;
+	int prev_vowel = 0;
+	char last = 0, before = 0, before2 = 0;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)w[i];
+		int vowel;
+
+		if (c >= 'A' && c <= 'Z')
+			c = (unsigned char)(c + 32);
+		if (!((c >= 'a' && c <= 'z') || c >= 0xC0))
+			continue;   /* apostrophes, hyphens, continuation bytes */
+		vowel = strchr("aeiouy", c) != NULL || c >= 0xC0;
+		if (vowel && !prev_vowel)
+			count++;
+		prev_vowel = vowel;
+		before2 = before;
+		before = last;
+		last = (char)c;
+		len++;
+	}
+	/* silent endings: "make", "moved", "makes" (not "table", "wanted",
+	 * "boxes") */
+	if (len > 2 && count > 1 && last == 'e' && before != 'e' &&
+	    !(before == 'l' && strchr("aeiouy", before2) == NULL))
+		count--;
+	else if (len > 3 && count > 1 && before == 'e' && last == 'd' &&
+	    before2 != 't' && before2 != 'd' && strchr("aeiouy", before2) == NULL)
+		count--;
+	else if (len > 3 && count > 1 && before == 'e' && last == 's' &&
+	    strchr("sxzcghaeiouy", before2) == NULL)
+		count--;
+	return count ? count : 1;
+}
+
 static size_t
 graphemes(struct pl_match *m, const char *s, size_t n)
 {
@@ -92,6 +140,7 @@ pl_metrics_compute(struct pl_uclass *uc, struct pl_match *m,
 	    topical = { 0 };
 	size_t i, upper = 0, lower = 0, chars = 0, run = 0, longest = 0;
 	size_t counted = 0, in_sentence = 0, lines = 0, line_has = 0;
+	size_t sentence_words = 0, longest_sentence = 0, syl = 0;
 	double *v = out->v;
 	char buf[128];
 
@@ -137,6 +186,8 @@ pl_metrics_compute(struct pl_uclass *uc, struct pl_match *m,
 			v[PL_M_WORDS]++;
 			in_sentence = 1;
 			counted++;
+			sentence_words++;
+			syl += syllables(p, t->length);
 			for (j = 0; j < t->length;) {
 				uint32_t cp;
 				size_t k = pl_utf8_decode((const unsigned char *)p + j,
@@ -158,11 +209,20 @@ pl_metrics_compute(struct pl_uclass *uc, struct pl_match *m,
 			len = fold(p, t->length, buf, sizeof(buf));
 			if (t->length >= 2 && !pl_set_has(words->stop, buf, len) &&
 			    !pl_set_has(words->filler, buf, len)) {
-				pl_set_add(&content, buf, len);
+				/* "runs" and "running" are one word: count stems */
+				const char *key = buf;
+				size_t klen = len;
+				const struct pl_spell_entry *e = words->speller ?
+				    pl_speller_lookup(words->speller, buf, len) : NULL;
+
+				if (e != NULL)
+					key = pl_spell_entry_stem(e, &klen);
+				pl_set_add(&content, key, klen);
 				if (words->nniche > 0) {
-					pl_set_add(&topical, buf, len);
-					if (in_niche(words, buf, len))
-						pl_set_add(&relevant, buf, len);
+					pl_set_add(&topical, key, klen);
+					if (in_niche(words, key, klen) ||
+					    in_niche(words, buf, len))
+						pl_set_add(&relevant, key, klen);
 				}
 			}
 			break;
@@ -204,10 +264,31 @@ pl_metrics_compute(struct pl_uclass *uc, struct pl_match *m,
 		if (t->sentence_end && in_sentence) {
 			v[PL_M_SENTENCES]++;
 			in_sentence = 0;
+			if (sentence_words > longest_sentence)
+				longest_sentence = sentence_words;
+			sentence_words = 0;
 		}
 	}
 	if (in_sentence)
 		v[PL_M_SENTENCES]++;
+	if (sentence_words > longest_sentence)
+		longest_sentence = sentence_words;
+	/* Readability (English formulas, on word tokens; numbers, tags and
+	 * links are not words here). */
+	v[PL_M_SYLLABLES] = (double)syl;
+	v[PL_M_LONGEST_SENTENCE] = (double)longest_sentence;
+	if (v[PL_M_WORDS] > 0 && v[PL_M_SENTENCES] > 0) {
+		double wps = v[PL_M_WORDS] / v[PL_M_SENTENCES];
+		double spw = (double)syl / v[PL_M_WORDS];
+
+		v[PL_M_WORDS_PER_SENTENCE] = wps;
+		v[PL_M_FLESCH_READING_EASE] = 206.835 - 1.015 * wps - 84.6 * spw;
+		v[PL_M_FLESCH_KINCAID_GRADE] = 0.39 * wps + 11.8 * spw - 15.59;
+	} else {
+		out->is_null[PL_M_WORDS_PER_SENTENCE] = 1;
+		out->is_null[PL_M_FLESCH_READING_EASE] = 1;
+		out->is_null[PL_M_FLESCH_KINCAID_GRADE] = 1;
+	}
 	v[PL_M_UPPERCASE_RATIO] = upper + lower > 0 ?
 	    (double)upper / (double)(upper + lower) : 0.0;
 	v[PL_M_CONTENT_WORDS] = (double)content.n;

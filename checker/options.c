@@ -13,7 +13,7 @@ enum {
 	OPT_FAIL_LEVEL, OPT_LANG, OPT_LIST_RULES, OPT_MAX_POST_SIZE,
 	OPT_NO_CONFIG, OPT_PLATFORM, OPT_PRINT_CONFIG, OPT_STDIN_FILENAME,
 	OPT_TEST_RULES, OPT_THRESHOLD, OPT_DISABLE, OPT_COLUMN, OPT_DRAFTS,
-	OPT_INPUT_FORMAT, OPT_NOW, OPT_SCHEDULED
+	OPT_INPUT_FORMAT, OPT_NOW, OPT_SCHEDULED, OPT_NO_SPELLING, OPT_NO_SUGGEST
 };
 
 /* Sorted by long name; --help prints them in this order. */
@@ -48,6 +48,10 @@ static const struct opt {
 	{ "max-post-size", 1, OPT_MAX_POST_SIZE, "N",
 	  "largest post in bytes, suffix k, M, G (default 1M)" },
 	{ "no-config", 0, OPT_NO_CONFIG, NULL, "ignore every .postlint.xml" },
+	{ "no-spelling", 0, OPT_NO_SPELLING, NULL,
+	  "do not check spelling (no dictionary is loaded)" },
+	{ "no-suggest", 0, OPT_NO_SUGGEST, NULL,
+	  "report misspellings without suggestions (faster)" },
 	{ "now", 1, OPT_NOW, "TIME",
 	  "the time --scheduled compares with (ISO 8601 or\n"
 	  "@seconds; default: the clock)" },
@@ -208,6 +212,12 @@ cli_parse(int argc, char **argv, struct cli *cli)
 				    "html, feed, csv)", optarg);
 				return -1;
 			}
+			break;
+		case OPT_NO_SPELLING:
+			add_setting(cli, "spelling", "no");
+			break;
+		case OPT_NO_SUGGEST:
+			add_setting(cli, "suggest", "no");
 			break;
 		case OPT_NOW:
 			if (postlint_parse_time(optarg, &cli->now) != 0) {

@@ -258,6 +258,9 @@ parse_rule(struct pl_rules *rs, struct pl_pack *pk, xmlNodePtr rn,
 						cd->value = strtod(v, NULL);
 					}
 			}
+		} else if (is(c, "spelling")) {
+			r->kind = PL_RULE_SPELLING;
+			info->kind = "spelling";
 		} else if (is(c, "suggest")) {
 			PL_GROW(r->suggest, caps, r->nsuggest + 1);
 			r->suggest[r->nsuggest++] = collapsed(pool, c);

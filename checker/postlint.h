@@ -76,7 +76,8 @@ int postlint_config_load(struct postlint_config *cfg, const char *path,
  * value came from (shown by postlint_config_describe), e.g. "command line".
  * Keys: "audience" (TAG[,TAG...], replaces), "platform", "lang",
  * "threshold" (0-100), "fail-level", "max-post-size" (bytes, suffixes k, M),
- * "rules" (a pack path, adds) and "disable" (ID[,ID...], adds).  A bad
+ * "rules" (a pack path, adds), "disable" (ID[,ID...], adds), "accept" and
+ * "reject" (words, add), "spelling" and "suggest" ("yes" | "no").  A bad
  * value fills ERR and returns -1.
  */
 int postlint_config_set(struct postlint_config *cfg, const char *key,
@@ -148,6 +149,15 @@ typedef void (*postlint_test_fn)(const struct postlint_rule_info *rule,
     const char *example, int bad, void *data);
 size_t postlint_checker_test_rules(const struct postlint_checker *chk,
     postlint_test_fn fn, void *data, size_t *ntested);
+
+/*
+ * The stem of a word by the configured language's Hunspell dictionary
+ * ("running" -> "run"), or the word itself when Hunspell knows none or
+ * spelling is off.  The result is valid until the checker is freed;
+ * *STEM_LEN gets its length.
+ */
+const char *postlint_stem(const struct postlint_checker *chk, const char *word,
+    size_t len, size_t *stem_len);
 
 /* ------------------------------------------------------------------ */
 /* Tokens, for callers that want the words of a text.                  */

@@ -33,12 +33,16 @@ off(struct md *md, const MD_CHAR *t)
 	return md->base + (size_t)(t - md->doc);
 }
 
+/* A block that starts inside another (a nested list in an item) also
+ * ends the text before it. */
 static int
 enter_block(MD_BLOCKTYPE type, void *detail, void *userdata)
 {
-	(void)type;
+	struct md *md = userdata;
+
 	(void)detail;
-	(void)userdata;
+	if (type != MD_BLOCK_DOC)
+		pl_post_break(md->post);
 	return 0;
 }
 

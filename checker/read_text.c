@@ -98,6 +98,17 @@ pl_judge(struct pl_ctx *ctx, struct pl_post *post)
 {
 	struct postlint_result res;
 
+	/* a post in another language needs that language's dictionary */
+	if (post->lang != NULL && ctx->chk->spelling && !ctx->stop &&
+	    pl_checker_speller(ctx->chk, post->lang, NULL) == NULL) {
+		const struct postlint_error *why;
+
+		(void)pl_checker_speller(ctx->chk, post->lang, &why);
+		pl_ctx_error(ctx, post->line > 0 ? post->line : post->win.line, 0,
+		    "%s", why->message);
+		pl_post_free(post);
+		return ctx->stop;
+	}
 	/* a block's closing break is not part of the post */
 	while (post->prose_len > 0 && post->prose[post->prose_len - 1] == '\n')
 		post->prose_len--;

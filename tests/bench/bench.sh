@@ -32,6 +32,12 @@ median() {
 	done
 	printf '%s\n' "${times[@]}" | sort -n | sed -n "$(((runs + 1) / 2))p"
 }
+trow() { # trow LABEL CMD...: time only, for runs not over the corpus
+	local label=$1 t
+	shift
+	t=$(median "$@")
+	printf '%-44s %8.4f s\n' "$label" "$t"
+}
 row() { # row LABEL CMD...
 	local label=$1 t
 	shift
@@ -39,17 +45,28 @@ row() { # row LABEL CMD...
 	printf '%-44s %8.3f s %8.1f MB/s\n' "$label" "$t" "$(echo "$bytes / $t / 1000000" | bc -l)"
 }
 echo "corpus: $posts posts, $bytes bytes; median of $runs runs after a warm-up"
-row "postlint --each-line (all packs)" "$top/postlint" --no-config --each-line --format=jsonl "$out/corpus.txt"
-row "postlint --each-line --format=gcc" "$top/postlint" --no-config --each-line --format=gcc "$out/corpus.txt"
+row "postlint --each-line, spelling --no-suggest" "$top/postlint" --no-config --each-line --no-suggest --format=jsonl "$out/corpus.txt"
+row "postlint --each-line --no-spelling" "$top/postlint" --no-config --each-line --no-spelling --format=jsonl "$out/corpus.txt"
+row "postlint --each-line --no-spelling -f gcc" "$top/postlint" --no-config --each-line --no-spelling --format=gcc "$out/corpus.txt"
+if command -v hunspell >/dev/null 2>&1; then
+	row "hunspell -l -d en_US (peer)" sh -c 'hunspell -l -d en_US <"$0"' "$out/corpus.txt"
+fi
+echo "one post from stdin (start-up included):"
+printf 'We shipped the new search page. It answers in 40 ms.\n' >"$out/one.txt"
+trow "  postlint, spelling on" sh -c '"$0" --no-config --no-suggest - <"$1"' "$top/postlint" "$out/one.txt"
+trow "  postlint --no-spelling" sh -c '"$0" --no-config --no-spelling - <"$1"' "$top/postlint" "$out/one.txt"
+if command -v hunspell >/dev/null 2>&1; then
+	trow "  hunspell -l, one word (peer)" sh -c 'echo word | hunspell -l -d en_US'
+fi
 # The same prose as one Markdown file and one text file (a paragraph per
 # post): the Markdown reader's cost is the difference.
 sed 's/$/\n/' "$out/corpus.txt" >"$out/corpus-paragraphs.md"
 cp "$out/corpus-paragraphs.md" "$out/corpus-paragraphs.txt"
-tmd=$(median "$top/postlint" --no-config --max-post-size=64M --format=jsonl "$out/corpus-paragraphs.md")
-ttx=$(median "$top/postlint" --no-config --max-post-size=64M --format=jsonl "$out/corpus-paragraphs.txt")
+tmd=$(median "$top/postlint" --no-config --no-suggest --max-post-size=64M --format=jsonl "$out/corpus-paragraphs.md")
+ttx=$(median "$top/postlint" --no-config --no-suggest --max-post-size=64M --format=jsonl "$out/corpus-paragraphs.txt")
 printf '%-44s %8.3f s\n' "same prose as one .txt post" "$ttx"
 printf '%-44s %8.3f s   (%.2fx the text time)\n' "same prose as one .md post" "$tmd" "$(echo "$tmd / $ttx" | bc -l)"
 if [ -x /usr/bin/time ]; then
-	/usr/bin/time -f '%M' -o "$out/rss" "$top/postlint" --no-config --each-line --format=jsonl "$out/corpus.txt" >/dev/null 2>&1 || true
+	/usr/bin/time -f '%M' -o "$out/rss" "$top/postlint" --no-config --no-suggest --each-line --format=jsonl "$out/corpus.txt" >/dev/null 2>&1 || true
 	echo "peak RSS: $(tail -n 1 "$out/rss") KiB"
 fi
