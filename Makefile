@@ -73,6 +73,10 @@ check: all unit
 bench: all
 	bash tests/bench/bench.sh
 
+# Rule quality on the labeled corpora (../shared/corpora, read in place).
+eval: all
+	python3 tests/eval/eval.py
+
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/rules \
 		$(DESTDIR)$(DATADIR)/dicts/niches $(DESTDIR)$(DATADIR)/dicts/en \
@@ -98,4 +102,4 @@ uninstall:
 clean:
 	rm -rf build build-asan postlint
 
-.PHONY: all unit check bench install uninstall clean
+.PHONY: all unit check bench eval install uninstall clean

@@ -389,6 +389,16 @@ postlint_checker_test_rules(const struct postlint_checker *chk,
 			/* a pack for every language is tested in the configured one */
 			post.lang = strcmp(r->info.lang, "*") == 0 ? NULL : r->info.lang;
 			post.only = r;
+			if (r->example_audience[j] != NULL) {
+				/* an example may name the audience it is written for */
+				char tags[256], *t, *save = NULL;
+
+				snprintf(tags, sizeof(tags), "%s", r->example_audience[j]);
+				for (t = strtok_r(tags, " ", &save); t != NULL;
+				    t = strtok_r(NULL, " ", &save))
+					pl_strlist_add(&post.audience, t, "example");
+				post.has_audience = 1;
+			}
 			pl_engine_check(chk, m, &post, &res);
 			note_result(&res, &f);
 			pl_result_free(&res);

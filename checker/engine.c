@@ -68,6 +68,18 @@ cond_holds(const struct pl_cond *c, const struct pl_metrics *mt)
 	}
 }
 
+/* A pattern or phrases rule runs only where its <when> gates hold. */
+static int
+gates_hold(const struct pl_rule *r, const struct pl_metrics *mt)
+{
+	size_t j;
+
+	for (j = 0; j < r->nconds; j++)
+		if (!cond_holds(&r->conds[j], mt))
+			return 0;
+	return 1;
+}
+
 static size_t
 first_visible(const char *s, size_t n)
 {
@@ -308,6 +320,80 @@ run_spelling(struct speller_run *sr, const struct pl_tokens *toks)
 	}
 }
 
+/*
+ * Whether a post without a title reads as a headline: one line of at most
+ * 20 words with no full stop, question or exclamation mark at its end, and
+ * at least 80% of its words of four letters or more in Title Case (a
+ * capital followed by small letters; shouting in capitals is not a
+ * headline).  Headline rules run only on titles and on such posts.
+ */
+static int
+headline_like(struct pl_uclass *uc, const char *s, size_t n,
+    const struct pl_tokens *toks)
+{
+	size_t i, words = 0, longw = 0, title = 0, e = n;
+
+	if (memchr(s, '\n', n) != NULL)
+		return 0;
+	for (i = 0; i < toks->n; i++) {
+		const struct postlint_token *t = &toks->v[i];
+		size_t j, letters = 0, lower_after = 0;
+		unsigned first = 0;
+
+		if (t->kind != POSTLINT_TOKEN_WORD)
+			continue;
+		if (++words > 20)
+			return 0;
+		for (j = 0; j < t->length;) {
+			uint32_t cp;
+			size_t k = pl_utf8_decode((const unsigned char *)s + t->offset + j,
+			    t->length - j, &cp);
+			unsigned c;
+
+			if (k == 0)
+				break;
+			c = cp < 0x80 ? ((cp >= 'A' && cp <= 'Z') ? PL_UC_LETTER | PL_UC_UPPER :
+			    (cp >= 'a' && cp <= 'z') ? PL_UC_LETTER | PL_UC_LOWER : 0) :
+			    pl_uclass_get(uc, cp);
+			if (c & PL_UC_LETTER) {
+				if (letters == 0)
+					first = c;
+				else if (c & PL_UC_LOWER)
+					lower_after = 1;
+				letters++;
+			}
+			j += k;
+		}
+		if (letters >= 4) {
+			longw++;
+			title += (first & PL_UC_UPPER) && lower_after;
+		}
+	}
+	if (longw < 2 || title * 5 < longw * 4)
+		return 0;
+	/* the last visible character: no sentence punctuation */
+	while (e > 0 && (s[e - 1] == ' ' || s[e - 1] == '\t' || s[e - 1] == '\r' ||
+	    (e >= 3 && (unsigned char)s[e - 3] == 0xEF &&
+	    (unsigned char)s[e - 2] == 0xBB && (unsigned char)s[e - 1] == 0xBF)))
+		e -= s[e - 1] == ' ' || s[e - 1] == '\t' || s[e - 1] == '\r' ? 1 : 3;
+	return e > 0 && strchr(".?!", s[e - 1]) == NULL;
+}
+
+/* The end of the opening: the title and the first sentence after it. */
+static size_t
+opening_end(const struct pl_tokens *toks, size_t title_len, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < toks->n; i++) {
+		const struct postlint_token *t = &toks->v[i];
+
+		if (t->offset >= title_len && t->sentence_end)
+			return t->offset + t->length;
+	}
+	return n;
+}
+
 static int
 hit_cmp(const void *a, const void *b)
 {
@@ -324,6 +410,54 @@ static int
 id_matches(const struct pl_rule *r, const char *id)
 {
 	return strcmp(r->info.id, id) == 0 || strcmp(r->info.pack, id) == 0;
+}
+
+/* Whether hit A is outranked by B: more severe, or as severe and
+ * heavier. */
+static int
+outranks(const struct pl_hit *b, const struct pl_hit *a)
+{
+	if (b->severity != a->severity)
+		return b->severity > a->severity;
+	return b->rule->info.weight > a->rule->info.weight;
+}
+
+/*
+ * One thing is reported once: a hit inside the span of a stronger hit of
+ * the same category ("please" inside "follow me please") leaves no
+ * finding and takes nothing off the score, since the stronger one says it.
+ * Whole-post (metric) hits are never nested.
+ */
+static size_t
+drop_nested(struct hits *h, const struct pl_rules *rs, size_t *counts)
+{
+	size_t i, j, kept = 0;
+
+	if (h->n < 2 || h->n > 2000)
+		return h->n;
+	for (i = 0; i < h->n; i++) {
+		struct pl_hit *a = &h->v[i];
+		int nested = 0;
+
+		for (j = 0; a->rule != NULL && a->rule->kind != PL_RULE_METRIC &&
+		    j < h->n && !nested; j++) {
+			const struct pl_hit *b = &h->v[j];
+
+			nested = j != i && b->rule != NULL &&
+			    b->rule->kind != PL_RULE_METRIC && b->rule != a->rule &&
+			    strcmp(b->rule->info.category, a->rule->info.category) == 0 &&
+			    b->src <= a->src && a->src_end <= b->src_end &&
+			    outranks(b, a);
+		}
+		if (nested) {
+			if (counts[a->rule - rs->v] > 0)
+				counts[a->rule - rs->v]--;
+			free(a->message);
+			continue;
+		}
+		h->v[kept++] = *a;
+	}
+	return kept;
 }
 
 /* Whether a suppression turns rule R (NULL: a postlint.* finding) off on
@@ -437,6 +571,7 @@ pl_engine_check(const struct postlint_checker *chk, struct pl_match *m,
 	    &cfg->audience;
 	const char *s = post->prose;
 	size_t n = post->prose_len, i, j, kept, *counts, last_line = (size_t)-1;
+	size_t headline_end, opening;
 	struct pl_tokens toks = { NULL, 0, 0 };
 	struct pl_metrics mt;
 	const struct pl_set *niche[32];
@@ -452,6 +587,14 @@ pl_engine_check(const struct postlint_checker *chk, struct pl_match *m,
 	pl_tokenize(chk->uc, s, n, &toks);
 	pl_metrics_compute(chk->uc, m, &words, s, n, &toks, &mt);
 	counts = pl_calloc(rs->n ? rs->n : 1, sizeof(*counts));
+	{
+		size_t tl = post->title_len < n ? post->title_len : n;
+
+		headline_end = tl > 0 ? tl :
+		    headline_like(chk->uc, s, n, &toks) ? n : 0;
+		opening = opening_end(&toks, tl, n);
+		mt.v[PL_M_HEADLINE] = headline_end > 0;
+	}
 
 	for (i = 0; i < rs->n; i++) {
 		const struct pl_rule *r = &rs->v[i];
@@ -481,8 +624,14 @@ pl_engine_check(const struct postlint_checker *chk, struct pl_match *m,
 				    next_char(s, n, at));
 				counts[i] = 1;
 			}
+		} else if (!gates_hold(r, &mt)) {
+			continue;
+		} else if (r->scope == PL_SCOPE_HEADLINE) {
+			if (headline_end > 0)
+				run_regex(r, m, s, headline_end, &h, &counts[i]);
 		} else
-			run_regex(r, m, s, n, &h, &counts[i]);
+			run_regex(r, m, s, r->scope == PL_SCOPE_OPENING ? opening : n,
+			    &h, &counts[i]);
 	}
 	for (i = 0; i < h.n; i++) {
 		h.v[i].src = pl_post_src(post, h.v[i].start, 0);
@@ -521,6 +670,7 @@ pl_engine_check(const struct postlint_checker *chk, struct pl_match *m,
 		h.v[kept++] = h.v[i];
 	}
 	h.n = kept;
+	h.n = drop_nested(&h, rs, counts);
 	if (h.n > 1)
 		qsort(h.v, h.n, sizeof(*h.v), hit_cmp);
 

@@ -321,6 +321,7 @@ walk(struct fm *f)
 		const char *s = sval(title, &n);
 
 		pl_post_add_aligned(f->post, s, n, &cur, end);
+		f->post->title_len = f->post->text.len;
 		pl_post_break(f->post);
 	}
 	return 0;

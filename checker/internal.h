@@ -178,7 +178,7 @@ enum pl_metric_id {
 	PL_M_UPPERCASE_RATIO, PL_M_CONTENT_WORDS, PL_M_VALUE_DENSITY,
 	PL_M_RELEVANCE, PL_M_SYLLABLES, PL_M_WORDS_PER_SENTENCE,
 	PL_M_LONGEST_SENTENCE, PL_M_FLESCH_READING_EASE,
-	PL_M_FLESCH_KINCAID_GRADE,
+	PL_M_FLESCH_KINCAID_GRADE, PL_M_HEADLINE, PL_M_TOKENS, PL_M_LINKS_AWAY,
 	PL_M_COUNT
 };
 /* The metric named NAME, or -1. */
@@ -207,6 +207,9 @@ void pl_metrics_compute(struct pl_uclass *uc, struct pl_match *m,
 enum pl_rule_kind { PL_RULE_PHRASES, PL_RULE_PATTERN, PL_RULE_METRIC,
 	PL_RULE_SPELLING };
 enum pl_cmp { PL_ABOVE, PL_BELOW, PL_AT_LEAST, PL_AT_MOST };
+/* What of a post a rule reads: all of it, its opening (title and first
+ * sentence), or its headline (the title, or a post that reads as one). */
+enum pl_scope { PL_SCOPE_POST, PL_SCOPE_OPENING, PL_SCOPE_HEADLINE };
 
 struct pl_cond {
 	int metric;
@@ -217,6 +220,7 @@ struct pl_cond {
 struct pl_rule {
 	struct postlint_rule_info info;   /* what callers see */
 	int kind;
+	int scope;                /* enum pl_scope */
 	struct pl_regex *re;
 	struct pl_cond *conds;
 	size_t nconds;
@@ -224,6 +228,7 @@ struct pl_rule {
 	size_t nsuggest;
 	char **examples;
 	int *example_bad;
+	char **example_audience;  /* NULL entries: the configured audience */
 };
 
 struct pl_pack {
@@ -364,6 +369,7 @@ struct pl_post {
 	size_t nsegs, capsegs;
 	struct pl_buf text;       /* prose built by a reader (owned) */
 	long line;                /* where the post starts; 0: win.line */
+	size_t title_len;         /* prose bytes of the title; 0: none */
 	const char *platform;     /* NULL: the checker's */
 	const char *lang;         /* NULL: the checker's */
 	const struct pl_rule *only;   /* run just this rule (--test-rules) */

@@ -1,5 +1,6 @@
 /* metrics.c - the figures of a post: counts, ratios, value density and relevance. */
 #include <string.h>
+#include <strings.h>
 
 #include "internal.h"
 
@@ -10,7 +11,8 @@ static const char *const names[PL_M_COUNT] = {
 	"numbers", "exclamations", "exclamation_runs",
 	"longest_exclamation_run", "uppercase_ratio", "content_words",
 	"value_density", "relevance", "syllables", "words_per_sentence",
-	"longest_sentence", "flesch_reading_ease", "flesch_kincaid_grade"
+	"longest_sentence", "flesch_reading_ease", "flesch_kincaid_grade",
+	"headline", "tokens", "links_away"
 };
 
 int
@@ -53,6 +55,52 @@ fold(const char *s, size_t n, char *buf, size_t cap)
 		buf[i] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
 	}
 	return n;
+}
+
+/*
+ * A link that is how a platform attaches a photo or quotes a post (a
+ * pic.twitter.com image, a status link) is part of the post, not a link
+ * away from it.
+ */
+static int
+has_status(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i + 7 <= n; i++)
+		if (memcmp(s + i, "/status", 7) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+attachment(const char *s, size_t n)
+{
+	static const char *const hosts[] = {
+		"pic.twitter.com/", "pbs.twimg.com/", "twitter.com/", "x.com/",
+		"instagram.com/p/", "www.instagram.com/p/", "mobile.twitter.com/",
+		NULL
+	};
+	size_t i, k;
+
+	/* copied tweets glue the photo link to the last word: "nicepic.twitter.com/x" */
+	for (i = 0; i + 16 <= n; i++)
+		if (memcmp(s + i, "pic.twitter.com/", 16) == 0)
+			return 1;
+	for (i = 0; i + 3 <= n && i < 12; i++)
+		if (memcmp(s + i, "://", 3) == 0) {
+			s += i + 3;
+			n -= i + 3;
+			break;
+		}
+	for (k = 0; hosts[k] != NULL; k++) {
+		size_t hl = strlen(hosts[k]);
+
+		if (n >= hl && strncasecmp(s, hosts[k], hl) == 0)
+			return hosts[k][0] == 'p' || hosts[k][0] == 'i' ||
+			    hosts[k][0] == 'w' || has_status(s, n);
+	}
+	return 0;
 }
 
 static int
@@ -249,6 +297,8 @@ pl_metrics_compute(struct pl_uclass *uc, struct pl_match *m,
 		case POSTLINT_TOKEN_URL:
 			v[PL_M_URLS]++;
 			counted++;
+			if (!attachment(p, t->length))
+				v[PL_M_LINKS_AWAY]++;
 			break;
 		case POSTLINT_TOKEN_EMAIL:
 			v[PL_M_EMAILS]++;
@@ -292,6 +342,7 @@ pl_metrics_compute(struct pl_uclass *uc, struct pl_match *m,
 	v[PL_M_UPPERCASE_RATIO] = upper + lower > 0 ?
 	    (double)upper / (double)(upper + lower) : 0.0;
 	v[PL_M_CONTENT_WORDS] = (double)content.n;
+	v[PL_M_TOKENS] = (double)counted;
 	/* Value density: distinct content words and numbers over every token
 	 * that is not punctuation (see postlint(1), VALUE DENSITY). */
 	v[PL_M_VALUE_DENSITY] = counted > 0 ?

@@ -134,6 +134,7 @@ rule_free(struct pl_rule *r)
 	free(r->suggest);
 	free(r->examples);
 	free(r->example_bad);
+	free(r->example_audience);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -164,6 +165,11 @@ parse_rule(struct pl_rules *rs, struct pl_pack *pk, xmlNodePtr rn,
 	info->weight = atoi(attr(pool, rn, "weight"));
 	v = attr(pool, rn, "cap");
 	info->cap = v ? atoi(v) : 0;
+	info->scope = attr(pool, rn, "scope");
+	if (info->scope == NULL)
+		info->scope = "post";
+	r->scope = strcmp(info->scope, "opening") == 0 ? PL_SCOPE_OPENING :
+	    strcmp(info->scope, "headline") == 0 ? PL_SCOPE_HEADLINE : PL_SCOPE_POST;
 	info->enabled = 1;
 	info->explain = "";
 
@@ -227,15 +233,21 @@ parse_rule(struct pl_rules *rs, struct pl_pack *pk, xmlNodePtr rn,
 				    info->id, off, msg);
 				return -1;
 			}
-		} else if (is(c, "metric")) {
-			xmlNodePtr w;
+		} else if (is(c, "metric") || is(c, "when")) {
+			xmlNodePtr w, first;
 			static const char *const ops[] = {
 				"above", "below", "at-least", "at-most"
 			};
 
-			r->kind = PL_RULE_METRIC;
-			info->kind = "metric";
-			for (w = c->children; w != NULL; w = w->next) {
+			/* <metric> holds conditions; a <when> after a pattern
+			 * or phrases is a gate: the rule runs only when it holds */
+			if (is(c, "metric")) {
+				r->kind = PL_RULE_METRIC;
+				info->kind = "metric";
+				first = c->children;
+			} else
+				first = c;
+			for (w = first; w != NULL; w = is(c, "when") ? NULL : w->next) {
 				struct pl_cond *cd;
 				char *fig;
 				int op;
@@ -268,8 +280,11 @@ parse_rule(struct pl_rules *rs, struct pl_pack *pk, xmlNodePtr rn,
 			PL_GROW(r->examples, capx, info->nexamples + 1);
 			r->example_bad = pl_realloc(r->example_bad,
 			    capx * sizeof(*r->example_bad));
+			r->example_audience = pl_realloc(r->example_audience,
+			    capx * sizeof(*r->example_audience));
 			r->examples[info->nexamples] = trimmed(pool, c);
 			r->example_bad[info->nexamples] = is(c, "bad");
+			r->example_audience[info->nexamples] = attr(pool, c, "audience");
 			info->nexamples++;
 		}
 	}

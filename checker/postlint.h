@@ -126,6 +126,7 @@ struct postlint_rule_info {
 	int severity;
 	int weight;
 	int cap;               /* 0: once per post; else per hit up to cap */
+	const char *scope;     /* "post" | "opening" | "headline" */
 	int enabled;           /* 0 when disabled by config or option */
 	size_t nexamples;
 	const char *const *examples;     /* nexamples texts */

@@ -202,6 +202,7 @@ item_post(struct pl_ctx *ctx, const char *w, size_t wlen, long long woff,
 		pl_post_add_aligned(&post, (const char *)t, strlen((const char *)t),
 		    &s, e);
 		xmlFree(t);
+		post.title_len = post.text.len;
 		pl_post_break(&post);
 	}
 	if (atom) {

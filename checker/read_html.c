@@ -113,6 +113,10 @@ end_element(void *ud, const xmlChar *name)
 	}
 	if (in_list(blocks, name))
 		pl_post_break(h->post);
+	/* the first <title> is the post's headline */
+	if (strcasecmp((const char *)name, "title") == 0 &&
+	    h->post->title_len == 0)
+		h->post->title_len = h->post->text.len;
 }
 
 static void

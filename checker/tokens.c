@@ -335,7 +335,7 @@ pl_tokenize(struct pl_uclass *uc, const char *text, size_t n,
 			continue;
 		}
 		if ((b == 'h' || b == 'H') && (lower_eq(s + i, n - i, "http://") ||
-		    lower_eq(s + i, n - i, "https://")) && !word_before(&sc, i)) {
+		    lower_eq(s + i, n - i, "https://"))) {
 			j = url_end(&sc, i);
 			emit(out, POSTLINT_TOKEN_URL, i, j - i);
 			i = j;
@@ -391,6 +391,11 @@ pl_tokenize(struct pl_uclass *uc, const char *text, size_t n,
 			j = i;
 			for (;;) {
 				while (j < n && is_word(&sc, j)) {
+					/* "Politicshttps://..." is a word and a link */
+					if (j > i && (s[j] == 'h' || s[j] == 'H') &&
+					    (lower_eq(s + j, n - j, "http://") ||
+					    lower_eq(s + j, n - j, "https://")))
+						break;
 					(void)cls_at(&sc, j, &k, NULL);
 					j += k;
 				}

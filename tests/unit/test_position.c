@@ -33,7 +33,7 @@ main(void)
 	struct postlint_error err;
 	struct got g;
 
-	chk = test_checker("zap.xml", "spam,style,spelling", &err);
+	chk = test_checker("zap.xml", "spam,style,spelling,bait,clickbait,value", &err);
 	if (chk == NULL) {
 		fprintf(stderr, "checker: %s:%ld: %s\n", err.file, err.line, err.message);
 		return 1;

@@ -11,7 +11,7 @@ checker_with(const char *threshold, const char *fail_level)
 
 	snprintf(path, sizeof(path), "%s/tests/cli/packs/zap.xml", datadir());
 	postlint_config_set(cfg, "rules", path, "test", &err);
-	postlint_config_set(cfg, "disable", "spam,style,spelling,zap.long", "test", &err);
+	postlint_config_set(cfg, "disable", "spam,style,spelling,bait,clickbait,value,zap.long", "test", &err);
 	if (threshold != NULL)
 		postlint_config_set(cfg, "threshold", threshold, "test", &err);
 	if (fail_level != NULL)

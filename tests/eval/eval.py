@@ -1,0 +1,139 @@
+#!/usr/bin/env python3
+"""eval.py - measures postlint's verdicts on the labeled corpora (make eval).
+
+Reads ../shared/corpora/*/dev.tsv where they stand (never copied into the
+repository), runs postlint with its default packs and settings on every
+text as a post of its own, and prints per data set: precision, recall, F1
+and the share of legitimate posts failed; per rule: hits on each class and
+the share of its hits on the bad class (S/O); and, on the topic-labelled
+sets, how often the right niche has the highest relevance.
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from collections import Counter, defaultdict
+
+TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+CORPORA = os.environ.get("CORPORA", os.path.join(TOP, "..", "shared", "corpora"))
+POSTLINT = os.environ.get("POSTLINT", os.path.join(TOP, "postlint"))
+BAD = {"spam", "clickbait"}
+VERDICT_SETS = ["youtube-spam-collection", "clickbait-headlines-chakraborty2016",
+                "sms-spam-collection", "twitter-spam-utkml", "datacamp-blog-comment-spam"]
+TARGETS = {"youtube-spam-collection": (0.93, 0.05),
+           "clickbait-headlines-chakraborty2016": (0.85, None),
+           "sms-spam-collection": (0.85, 0.02)}
+# topic sets: data-set label -> niche lexicon (dicts/niches/NAME.txt)
+TOPICS = {
+    "ag-news-test": {"business": "business", "scitech": "science-tech",
+                     "sports": "sports", "world": "world-news"},
+    "tweeteval-stance-topics": {"abortion": "abortion", "atheism": "religion",
+                                "climate": "climate", "feminism": "gender-equality",
+                                "hillary": "politics"},
+}
+
+
+def read(name):
+    path = os.path.join(CORPORA, name, "dev.tsv")
+    rows = []
+    with open(path, encoding="utf-8") as f:
+        next(f)
+        for line in f:
+            label, _, text = line.rstrip("\n").partition("\t")
+            rows.append((label, text))
+    return rows
+
+
+def run(texts, *args):
+    """Runs postlint on TEXTS, one post a line; returns {line: POST}."""
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", suffix=".txt",
+                                     delete=False) as f:
+        for t in texts:
+            f.write(t.replace("\r", " ") + "\n")
+        name = f.name
+    try:
+        out = subprocess.run([POSTLINT, "--no-config", "--each-line", "--no-suggest",
+                              "--format=jsonl", *args, name],
+                             capture_output=True, text=True, check=False).stdout
+    finally:
+        os.unlink(name)
+    return {o["line"]: o for o in map(json.loads, out.splitlines())}
+
+
+def verdicts(name):
+    rows = read(name)
+    posts = run([t for _, t in rows])
+    tp = fp = fn = tn = 0
+    hits = defaultdict(Counter)
+    for i, (label, _) in enumerate(rows, 1):
+        p = posts.get(i)
+        failed = p is not None and p["verdict"] == "fail"
+        bad = label in BAD
+        tp += failed and bad
+        fp += failed and not bad
+        fn += (not failed) and bad
+        tn += (not failed) and not bad
+        for rule in {f["rule"] for f in (p["findings"] if p else [])}:
+            hits[rule]["bad" if bad else "good"] += 1
+    prec = tp / (tp + fp) if tp + fp else 0.0
+    rec = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+    fpr = fp / (fp + tn) if fp + tn else 0.0
+    return len(rows), prec, rec, f1, fpr, hits
+
+
+def topics(name, mapping):
+    rows = [(l, t.replace("#SemST", "")) for l, t in read(name)]
+    niches = sorted(set(mapping.values()))
+    scores = {}
+    for n in niches:
+        posts = run([t for _, t in rows], "--audience", n)
+        scores[n] = {i: (p["metrics"]["relevance"] or 0.0) for i, p in posts.items()}
+    right = 0
+    for i, (label, _) in enumerate(rows, 1):
+        top = max(scores[n].get(i, 0.0) for n in niches)
+        best = [n for n in niches if scores[n].get(i, 0.0) == top]
+        # a tie (or nothing in any lexicon) counts as a miss
+        right += top > 0 and best == [mapping[label]]
+    return len(rows), right / len(rows)
+
+
+def main():
+    only = sys.argv[1:]
+    print(f"postlint {subprocess.run([POSTLINT, '--version'], capture_output=True, text=True).stdout.strip()}, default packs and settings, dev sets\n")
+    print(f"{'data set':40} {'posts':>6} {'prec':>6} {'recall':>6} {'F1':>6} {'good failed':>11}  target")
+    rules = {}
+    ok = True
+    for name in VERDICT_SETS:
+        if only and name not in only:
+            continue
+        n, p, r, f1, fpr, hits = verdicts(name)
+        rules[name] = hits
+        tgt = TARGETS.get(name)
+        if tgt:
+            good = f1 >= tgt[0] and (tgt[1] is None or fpr <= tgt[1])
+            ok &= good
+            want = f"F1>={tgt[0]:.2f}" + (f", failed<={tgt[1]:.0%}" if tgt[1] is not None else "")
+            mark = f"{want}: {'met' if good else 'NOT MET'}"
+        else:
+            mark = "(noisy labels: reported)"
+        print(f"{name:40} {n:6d} {p:6.3f} {r:6.3f} {f1:6.3f} {fpr:10.1%}  {mark}")
+    print("\nper rule: hits on the bad class / on the good class, and S/O (share of hits on bad)")
+    for name, hits in rules.items():
+        print(f"  {name}")
+        for rule, c in sorted(hits.items(), key=lambda kv: -(kv[1]['bad'] + kv[1]['good'])):
+            so = c["bad"] / (c["bad"] + c["good"])
+            print(f"    {rule:34} {c['bad']:6d} {c['good']:6d}  S/O {so:.2f}")
+    print("\nrelevance: the right niche has the highest relevance")
+    for name, mapping in TOPICS.items():
+        if only and name not in only:
+            continue
+        n, acc = topics(name, mapping)
+        target = {"ag-news-test": 0.80, "tweeteval-stance-topics": 0.60}[name]
+        print(f"  {name:38} {n:6d} posts  accuracy {acc:.3f}  target >= {target:.2f}: {'met' if acc >= target else 'NOT MET'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
