@@ -12,7 +12,7 @@ static const char *const names[PL_M_COUNT] = {
 	"longest_exclamation_run", "uppercase_ratio", "content_words",
 	"value_density", "relevance", "syllables", "words_per_sentence",
 	"longest_sentence", "flesch_reading_ease", "flesch_kincaid_grade",
-	"headline", "tokens", "links_away"
+	"headline", "tokens", "links_away", "x_length", "mastodon_length"
 };
 
 int
@@ -179,6 +179,61 @@ graphemes(struct pl_match *m, const char *s, size_t n)
 	return count;
 }
 
+/*
+ * Platform lengths.  X weighs each code point 1 in its light ranges
+ * (Latin, and the punctuation it lists) and 2 elsewhere (CJK, most other
+ * scripts), counts an emoji as 2 and every link as 23.  Mastodon counts
+ * graphemes and every link as 23.  Text is not NFC-normalised first.
+ */
+static void
+platform_lengths(struct pl_match *m, const char *s, size_t n,
+    const struct pl_tokens *toks, double *v)
+{
+	size_t i = 0, t = 0, x = 0, masto = 0;
+
+	while (i < n) {
+		const struct postlint_token *tk = t < toks->n ? &toks->v[t] : NULL;
+		uint32_t cp;
+		size_t k;
+
+		while (tk != NULL && tk->offset + tk->length <= i) {
+			t++;
+			tk = t < toks->n ? &toks->v[t] : NULL;
+		}
+		if (tk != NULL && tk->offset == i && (tk->kind == POSTLINT_TOKEN_URL ||
+		    tk->kind == POSTLINT_TOKEN_EMOJI)) {
+			x += tk->kind == POSTLINT_TOKEN_URL ? 23 : 2;
+			masto += tk->kind == POSTLINT_TOKEN_URL ? 23 :
+			    graphemes(m, s + i, tk->length);
+			i += tk->length;
+			continue;
+		}
+		k = pl_utf8_decode((const unsigned char *)s + i, n - i, &cp);
+		if (k == 0)
+			k = 1, cp = 0xFFFD;
+		x += (cp <= 4351 || (cp >= 8192 && cp <= 8205) ||
+		    (cp >= 8208 && cp <= 8223) || (cp >= 8242 && cp <= 8247)) ? 1 : 2;
+		i += k;
+	}
+	/* Mastodon: graphemes of everything that is not a link or emoji */
+	{
+		size_t j = 0, from = 0;
+
+		for (t = 0; t < toks->n; t++) {
+			const struct postlint_token *tk = &toks->v[t];
+
+			if (tk->kind != POSTLINT_TOKEN_URL && tk->kind != POSTLINT_TOKEN_EMOJI)
+				continue;
+			masto += graphemes(m, s + from, tk->offset - from);
+			from = tk->offset + tk->length;
+			j++;
+		}
+		masto += graphemes(m, s + from, n - from);
+	}
+	v[PL_M_X_LENGTH] = (double)x;
+	v[PL_M_MASTODON_LENGTH] = (double)masto;
+}
+
 void
 pl_metrics_compute(struct pl_uclass *uc, struct pl_match *m,
     const struct pl_words *words, const char *s, size_t n,
@@ -341,6 +396,7 @@ pl_metrics_compute(struct pl_uclass *uc, struct pl_match *m,
 	}
 	v[PL_M_UPPERCASE_RATIO] = upper + lower > 0 ?
 	    (double)upper / (double)(upper + lower) : 0.0;
+	platform_lengths(m, s, n, toks, v);
 	v[PL_M_CONTENT_WORDS] = (double)content.n;
 	v[PL_M_TOKENS] = (double)counted;
 	/* Value density: distinct content words and numbers over every token
