@@ -385,6 +385,22 @@ postlint_checker_test_rules(const struct postlint_checker *chk,
 			post.win.line = 1;
 			post.prose = ex;
 			post.prose_len = post.win.len;
+			if (strncmp(ex, "---\n", 4) == 0) {
+				/* an example may open with front matter, read as a
+				 * Markdown file's would be */
+				struct postlint_input in = { .name = r->info.file };
+				struct pl_ctx ctx;
+				long body;
+
+				memset(&ctx, 0, sizeof(ctx));
+				ctx.chk = chk;
+				ctx.in = &in;
+				if ((body = pl_frontmatter(&ctx, &post)) > 0) {
+					pl_post_break(&post);
+					pl_post_add_src(&post, (size_t)body,
+					    post.win.len - (size_t)body);
+				}
+			}
 			post.platform = r->info.platform;
 			/* a pack for every language is tested in the configured one */
 			post.lang = strcmp(r->info.lang, "*") == 0 ? NULL : r->info.lang;

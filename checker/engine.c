@@ -559,6 +559,44 @@ columns(const char *s, size_t n)
 	return c;
 }
 
+/*
+ * The post's own tags (front matter, feed categories, a CSV tags column)
+ * that belong to none of the audience's niches: neither a niche's name nor
+ * a word of its lexicon.  Null without an audience or without tags.
+ */
+static void
+tags_off_niche(const struct pl_post *post, const struct pl_strlist *aud,
+    const struct pl_words *words, struct pl_metrics *mt)
+{
+	const struct postlint_meta *tags = NULL;
+	size_t i, j, off = 0;
+
+	for (i = 0; i < post->nmeta; i++)
+		if (strcmp(post->meta[i].key, "tags") == 0)
+			tags = &post->meta[i];
+	if (words->nniche == 0 || tags == NULL || tags->nvalues == 0) {
+		mt->is_null[PL_M_TAGS_OFF_NICHE] = 1;
+		return;
+	}
+	for (i = 0; i < tags->nvalues; i++) {
+		char low[128];
+		size_t n = 0;
+		const char *t = tags->values[i];
+		int in = 0;
+
+		for (; *t && n + 1 < sizeof(low); t++)
+			if (*t != '#')
+				low[n++] = (*t >= 'A' && *t <= 'Z') ? (char)(*t + 32) : *t;
+		low[n] = '\0';
+		for (j = 0; j < aud->n && !in; j++)
+			in = strcmp(aud->v[j], low) == 0;
+		for (j = 0; j < words->nniche && !in; j++)
+			in = pl_set_has(words->niche[j], low, n);
+		off += !in;
+	}
+	mt->v[PL_M_TAGS_OFF_NICHE] = (double)off;
+}
+
 void
 pl_engine_check(const struct postlint_checker *chk, struct pl_match *m,
     struct pl_post *post, struct postlint_result *res)
@@ -586,6 +624,7 @@ pl_engine_check(const struct postlint_checker *chk, struct pl_match *m,
 		words.speller = pl_checker_speller(chk, post->lang, NULL);
 	pl_tokenize(chk->uc, s, n, &toks);
 	pl_metrics_compute(chk->uc, m, &words, s, n, &toks, &mt);
+	tags_off_niche(post, aud, &words, &mt);
 	counts = pl_calloc(rs->n ? rs->n : 1, sizeof(*counts));
 	{
 		size_t tl = post->title_len < n ? post->title_len : n;

@@ -12,7 +12,8 @@ static const char *const names[PL_M_COUNT] = {
 	"longest_exclamation_run", "uppercase_ratio", "content_words",
 	"value_density", "relevance", "syllables", "words_per_sentence",
 	"longest_sentence", "flesch_reading_ease", "flesch_kincaid_grade",
-	"headline", "tokens", "links_away", "x_length", "mastodon_length"
+	"headline", "tokens", "links_away", "x_length", "mastodon_length",
+	"tags_off_niche"
 };
 
 int
