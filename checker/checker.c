@@ -38,6 +38,7 @@ load_packs(struct postlint_checker *chk, struct postlint_error *err)
 	glob_t g;
 	size_t i;
 	int rc = 0, grc;
+	void *rng;
 
 	pl_buf_printf(&schema, "%s/rules/postlint.rng", c->datadir);
 	pl_buf_printf(&pat, "%s/rules/*.xml", c->datadir);
@@ -51,12 +52,17 @@ load_packs(struct postlint_checker *chk, struct postlint_error *err)
 		pl_error_set(err, NULL, 0, 0, "cannot list %s", pat.p);
 		rc = -1;
 	}
+	/* the schema is compiled once, for every pack */
+	rng = rc == 0 ? pl_xml_schema(schema.p, err) : NULL;
+	if (rng == NULL)
+		rc = -1;
 	for (i = 0; rc == 0 && i < g.gl_pathc; i++)
-		rc = pl_pack_load(&chk->rules, g.gl_pathv[i], schema.p, err);
+		rc = pl_pack_load(&chk->rules, g.gl_pathv[i], rng, err);
 	if (grc == 0)
 		globfree(&g);
 	for (i = 0; rc == 0 && i < c->packs.n; i++)
-		rc = pl_pack_load(&chk->rules, c->packs.v[i], schema.p, err);
+		rc = pl_pack_load(&chk->rules, c->packs.v[i], rng, err);
+	pl_xml_schema_free(rng);
 	pl_buf_free(&schema);
 	pl_buf_free(&pat);
 	return rc;

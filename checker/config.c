@@ -353,13 +353,18 @@ postlint_config_load(struct postlint_config *c, const char *path,
     struct postlint_error *err)
 {
 	struct pl_buf schema = { 0 };
+	void *rng;
 	xmlDocPtr doc;
 	xmlNodePtr n;
 	int rc = 0;
 
 	pl_buf_printf(&schema, "%s/rules/config.rng", c->datadir);
-	doc = pl_xml_load(path, schema.p, err);
+	rng = pl_xml_schema(schema.p, err);
 	pl_buf_free(&schema);
+	if (rng == NULL)
+		return -1;
+	doc = pl_xml_load(path, rng, err);
+	pl_xml_schema_free(rng);
 	if (doc == NULL)
 		return -1;
 	free(c->file);

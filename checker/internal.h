@@ -239,11 +239,15 @@ struct pl_pack {
 	size_t first, nrules;
 };
 
+/* Compiles the RELAX NG schema at PATH (an xmlRelaxNGPtr as void *), or
+ * NULL with ERR set. */
+void *pl_xml_schema(const char *path, struct postlint_error *err);
+void pl_xml_schema_free(void *schema);
 /* Parses an XML file with the safe options (no network, no entity
- * substitution, no DTD at all) and validates it against the RELAX NG
- * schema SCHEMA.  Returns an xmlDocPtr (as void *) or NULL with ERR set. */
-void *pl_xml_load(const char *path, const char *schema,
-    struct postlint_error *err);
+ * substitution, no DTD at all) and validates it against SCHEMA (from
+ * pl_xml_schema; NULL: none).  Returns an xmlDocPtr (as void *) or NULL
+ * with ERR set. */
+void *pl_xml_load(const char *path, void *schema, struct postlint_error *err);
 /* The same for a document in memory, named NAME in errors; no schema. */
 void *pl_xml_parse(const char *buf, size_t len, const char *name,
     struct postlint_error *err);
@@ -257,7 +261,7 @@ struct pl_rules {
 	size_t n, cap;
 	struct pl_pool pool;
 };
-int pl_pack_load(struct pl_rules *rs, const char *path, const char *schema,
+int pl_pack_load(struct pl_rules *rs, const char *path, void *schema,
     struct postlint_error *err);
 void pl_rules_free(struct pl_rules *rs);
 /* Whether ID names a loaded rule or pack. */

@@ -311,7 +311,7 @@ parse_rule(struct pl_rules *rs, struct pl_pack *pk, xmlNodePtr rn,
 }
 
 int
-pl_pack_load(struct pl_rules *rs, const char *path, const char *schema,
+pl_pack_load(struct pl_rules *rs, const char *path, void *schema,
     struct postlint_error *err)
 {
 	xmlDocPtr doc;

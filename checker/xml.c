@@ -137,8 +137,43 @@ pl_xml_parse(const char *buf, size_t len, const char *name,
 	return doc;
 }
 
+/* A RELAX NG schema compiled once, for every document it checks. */
 void *
-pl_xml_load(const char *path, const char *schema, struct postlint_error *err)
+pl_xml_schema(const char *path, struct postlint_error *err)
+{
+	xmlRelaxNGParserCtxtPtr pctxt;
+	xmlRelaxNGPtr rng;
+	struct postlint_error serr;
+	struct pl_buf text = { 0 };
+
+	memset(&serr, 0, sizeof(serr));
+	if (slurp(path, &text, err) != 0) {
+		pl_buf_free(&text);
+		return NULL;
+	}
+	/* the parser context reads TEXT until it is freed */
+	pctxt = xmlRelaxNGNewMemParserCtxt(text.p, (int)text.len);
+	if (pctxt == NULL)
+		pl_nomem();
+	xmlRelaxNGSetParserStructuredErrors(pctxt, first_error, &serr);
+	rng = xmlRelaxNGParse(pctxt);
+	xmlRelaxNGFreeParserCtxt(pctxt);
+	pl_buf_free(&text);
+	if (rng == NULL)
+		pl_error_set(err, path, serr.line, 0, "bad schema: %s",
+		    serr.message[0] ? serr.message : "cannot read it");
+	return rng;
+}
+
+void
+pl_xml_schema_free(void *schema)
+{
+	if (schema != NULL)
+		xmlRelaxNGFree(schema);
+}
+
+void *
+pl_xml_load(const char *path, void *schema, struct postlint_error *err)
 {
 	xmlDocPtr doc;
 	struct pl_buf text = { 0 };
@@ -151,42 +186,17 @@ pl_xml_load(const char *path, const char *schema, struct postlint_error *err)
 	pl_buf_free(&text);
 	if (doc == NULL)
 		return NULL;
-
 	if (schema != NULL) {
-		xmlRelaxNGParserCtxtPtr pctxt;
-		xmlRelaxNGPtr rng;
-		xmlRelaxNGValidCtxtPtr vctxt;
+		xmlRelaxNGValidCtxtPtr vctxt = xmlRelaxNGNewValidCtxt(schema);
 		struct postlint_error serr;
 		int rc;
 
-		memset(&serr, 0, sizeof(serr));
-		if (slurp(schema, &text, err) != 0) {
-			pl_buf_free(&text);
-			xmlFreeDoc(doc);
-			return NULL;
-		}
-		/* the parser context reads TEXT until it is freed */
-		pctxt = xmlRelaxNGNewMemParserCtxt(text.p, (int)text.len);
-		if (pctxt == NULL)
-			pl_nomem();
-		xmlRelaxNGSetParserStructuredErrors(pctxt, first_error, &serr);
-		rng = xmlRelaxNGParse(pctxt);
-		xmlRelaxNGFreeParserCtxt(pctxt);
-		pl_buf_free(&text);
-		if (rng == NULL) {
-			pl_error_set(err, schema, serr.line, 0, "bad schema: %s",
-			    serr.message[0] ? serr.message : "cannot read it");
-			xmlFreeDoc(doc);
-			return NULL;
-		}
-		vctxt = xmlRelaxNGNewValidCtxt(rng);
 		if (vctxt == NULL)
 			pl_nomem();
 		memset(&serr, 0, sizeof(serr));
 		xmlRelaxNGSetValidStructuredErrors(vctxt, first_error, &serr);
 		rc = xmlRelaxNGValidateDoc(vctxt, doc);
 		xmlRelaxNGFreeValidCtxt(vctxt);
-		xmlRelaxNGFree(rng);
 		if (rc != 0) {
 			pl_error_set(err, path, serr.line, 0, "%s",
 			    serr.message[0] ? serr.message : "does not match the schema");
