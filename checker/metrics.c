@@ -311,6 +311,12 @@ pl_metrics_compute(struct pl_uclass *uc, struct pl_match *m,
 				j += k;
 			}
 			len = fold(p, t->length, buf, sizeof(buf));
+			/* "Microsoft's" is Microsoft */
+			if (len > 3 && buf[len - 1] == 's' && buf[len - 2] == '\'')
+				len -= 2;
+			else if (len > 5 && buf[len - 1] == 's' &&
+			    memcmp(buf + len - 4, "\xE2\x80\x99", 3) == 0)
+				len -= 4;
 			if (t->length >= 2 && !pl_set_has(words->stop, buf, len) &&
 			    !pl_set_has(words->filler, buf, len)) {
 				/* "runs" and "running" are one word: count stems */
