@@ -130,15 +130,22 @@ pl_buf_printf(struct pl_buf *b, const char *fmt, ...)
 	va_list ap;
 	int n;
 
+	/* Format straight into the spare room; only a result that does not
+	 * fit is formatted a second time (reports call this per number). */
+	PL_GROW(b->p, b->cap, b->len + 128);
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	n = vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
 	va_end(ap);
-	if (n < 0)
+	if (n < 0) {
+		b->p[b->len] = '\0';
 		return;
-	PL_GROW(b->p, b->cap, b->len + (size_t)n + 1);
-	va_start(ap, fmt);
-	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
+	}
+	if ((size_t)n >= b->cap - b->len) {
+		PL_GROW(b->p, b->cap, b->len + (size_t)n + 1);
+		va_start(ap, fmt);
+		vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
 	b->len += (size_t)n;
 }
 

@@ -21,8 +21,18 @@ pl_json_string(struct pl_buf *b, const char *s, size_t n)
 	while (i < n) {
 		unsigned char c = (unsigned char)s[i];
 		uint32_t cp;
-		size_t k;
+		size_t k, run;
 
+		/* plain ASCII goes in as one run */
+		for (run = i; run < n && (unsigned char)s[run] >= 0x20 &&
+		    (unsigned char)s[run] < 0x80 && s[run] != '"' && s[run] != '\\';
+		    run++)
+			;
+		if (run > i) {
+			pl_buf_add(b, s + i, run - i);
+			i = run;
+			continue;
+		}
 		if (c == '"' || c == '\\') {
 			pl_buf_addc(b, '\\');
 			pl_buf_addc(b, (char)c);
