@@ -39,7 +39,9 @@ struct pl_speller {
 	struct entry **slots;
 	size_t n, cap;
 	struct pl_set accept;  /* config words, compared as written */
-	struct pl_set lemmas;  /* "form lemma" pairs, stored as "form\tlemma" */
+	/* irregular forms and their lemmas, sorted by form for bsearch */
+	struct lemma { char *form, *lemma; } *lemmas;
+	size_t nlemmas, caplemmas;
 };
 
 static int
@@ -106,7 +108,15 @@ convert(iconv_t cd, const char *s, size_t n)
 	return out;
 }
 
-/* FORM LEMMA pairs; a missing file means no irregular forms. */
+static int
+lemma_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct lemma *)a)->form,
+	    ((const struct lemma *)b)->form);
+}
+
+/* FORM LEMMA pairs, sorted once here; a missing file means no irregular
+ * forms. */
 static void
 load_lemmas(struct pl_speller *sp, const char *path)
 {
@@ -116,14 +126,18 @@ load_lemmas(struct pl_speller *sp, const char *path)
 	if (fp == NULL)
 		return;
 	while (fgets(line, sizeof(line), fp) != NULL) {
-		char form[100], lemma[100], key[202];
+		char form[100], lemma[100];
 
 		if (line[0] == '#' || sscanf(line, "%99s %99s", form, lemma) != 2)
 			continue;
-		snprintf(key, sizeof(key), "%s\t%s", form, lemma);
-		pl_set_add(&sp->lemmas, key, strlen(key));
+		PL_GROW(sp->lemmas, sp->caplemmas, sp->nlemmas + 1);
+		sp->lemmas[sp->nlemmas].form = pl_strdup(form);
+		sp->lemmas[sp->nlemmas].lemma = pl_strdup(lemma);
+		sp->nlemmas++;
 	}
 	fclose(fp);
+	if (sp->nlemmas > 1)
+		qsort(sp->lemmas, sp->nlemmas, sizeof(*sp->lemmas), lemma_cmp);
 }
 
 struct pl_speller *
@@ -209,7 +223,11 @@ pl_speller_free(struct pl_speller *sp)
 	}
 	free(sp->slots);
 	pl_set_free(&sp->accept);
-	pl_set_free(&sp->lemmas);
+	for (i = 0; i < sp->nlemmas; i++) {
+		free(sp->lemmas[i].form);
+		free(sp->lemmas[i].lemma);
+	}
+	free(sp->lemmas);
 	if (!sp->utf8) {
 		if (sp->to_dic != (iconv_t)-1)
 			iconv_close(sp->to_dic);
@@ -274,16 +292,17 @@ utf8_word(struct pl_speller *sp, const char *w)
 static char *
 irregular(struct pl_speller *sp, const char *w, size_t n)
 {
-	size_t i;
+	struct lemma key, *hit;
+	char form[128];
 
-	for (i = 0; i < sp->lemmas.cap; i++) {
-		const char *k = sp->lemmas.keys[i];
-
-		if (k != NULL && sp->lemmas.lens[i] > n + 1 && k[n] == '\t' &&
-		    memcmp(k, w, n) == 0)
-			return pl_strdup(k + n + 1);
-	}
-	return NULL;
+	if (sp->nlemmas == 0 || n >= sizeof(form))
+		return NULL;
+	memcpy(form, w, n);
+	form[n] = '\0';
+	key.form = form;
+	hit = bsearch(&key, sp->lemmas, sp->nlemmas, sizeof(*sp->lemmas),
+	    lemma_cmp);
+	return hit ? pl_strdup(hit->lemma) : NULL;
 }
 
 /* Whether W is a word of the dictionary. */
