@@ -25,7 +25,8 @@ PL_LDLIBS = $(shell $(PKG_CONFIG) --libs $(PKGS)) -lpthread $(LDLIBS)
 
 LIB_SRC = alloc.c checker.c config.c engine.c frontmatter.c metrics.c pack.c \
 	post.c read_csv.c read_feed.c read_html.c read_markdown.c read_text.c \
-	regex.c report.c report_json.c report_text.c score.c source.c spell.c \
+	regex.c report.c report_json.c report_sarif.c report_text.c \
+	report_xml.c score.c source.c spell.c \
 	tokens.c xml.c
 CLI_SRC = main.c options.c
 LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/%.o)

@@ -345,6 +345,22 @@ postlint_checker_find_rule(const struct postlint_checker *chk, const char *id)
 	return NULL;
 }
 
+size_t
+postlint_suggest(const struct postlint_checker *chk, const char *word,
+    size_t len, const char *const **out)
+{
+	struct pl_speller *sp;
+	const struct pl_spell_entry *e;
+	size_t n = 0;
+
+	*out = NULL;
+	if (!chk->spelling || (sp = pl_checker_speller(chk, NULL, NULL)) ==
+	    NULL || (e = pl_speller_lookup(sp, word, len)) == NULL)
+		return 0;
+	pl_speller_suggest(sp, e, out, &n);
+	return n;
+}
+
 struct fired {
 	const char *id;
 	int hit;

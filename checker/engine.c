@@ -714,6 +714,7 @@ pl_engine_check(const struct postlint_checker *chk, struct pl_match *m,
 		qsort(h.v, h.n, sizeof(*h.v), hit_cmp);
 
 	memset(res, 0, sizeof(*res));
+	res->chk = chk;
 	res->source = post->source;
 	res->line = post->line > 0 ? post->line : post->win.line;
 	res->meta = post->meta;
@@ -783,6 +784,12 @@ pl_result_free(struct postlint_result *res)
 	free(res->findings);
 	pl_pool_free(&res->pool);
 	memset(res, 0, sizeof(*res));
+}
+
+const struct postlint_rule_info *
+postlint_result_rule(const struct postlint_result *res, const char *id)
+{
+	return res->chk != NULL ? postlint_checker_find_rule(res->chk, id) : NULL;
 }
 
 const char *

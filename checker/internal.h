@@ -438,6 +438,7 @@ struct pl_hit {
 };
 
 struct postlint_result {
+	const struct postlint_checker *chk;
 	const char *source;
 	long line;
 	int score, threshold, passed;

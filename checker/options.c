@@ -38,7 +38,8 @@ static const struct opt {
 	{ "fail-level", 1, OPT_FAIL_LEVEL, "LEVEL",
 	  "fail a post on a finding at LEVEL or above:\n"
 	  "error (default), warning, info, none" },
-	{ "format", 1, 'f', "FMT", "text (default), gcc, json, jsonl" },
+	{ "format", 1, 'f', "FMT", "text (default), gcc, json, jsonl,\n"
+	  "sarif, checkstyle, junit, github" },
 	{ "help", 0, 'h', NULL, "show this help and exit" },
 	{ "input-format", 1, OPT_INPUT_FORMAT, "FMT",
 	  "text, markdown, html, feed or csv (default: by\n"
@@ -250,7 +251,7 @@ cli_parse(int argc, char **argv, struct cli *cli)
 		case 'f':
 			if ((cli->format = postlint_format_parse(optarg)) < 0) {
 				cli_usage_error("unknown format '%s' (text, gcc, json, "
-				    "jsonl)", optarg);
+				    "jsonl, sarif, checkstyle, junit, github)", optarg);
 				return -1;
 			}
 			break;

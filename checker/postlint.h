@@ -160,6 +160,16 @@ size_t postlint_checker_test_rules(const struct postlint_checker *chk,
 const char *postlint_stem(const struct postlint_checker *chk, const char *word,
     size_t len, size_t *stem_len);
 
+/*
+ * Spelling suggestions for WORD (up to 5) from the configured language's
+ * dictionary, computed on demand: this is how an editor gets quick fixes
+ * for a misspelling reported with suggestions off.  Returns how many;
+ * *OUT is valid until the checker is freed.  0 when spelling is off or
+ * the dictionary cannot be loaded.
+ */
+size_t postlint_suggest(const struct postlint_checker *chk, const char *word,
+    size_t len, const char *const **out);
+
 /* ------------------------------------------------------------------ */
 /* Tokens, for callers that want the words of a text.                  */
 
@@ -291,6 +301,10 @@ const struct postlint_finding *postlint_result_finding(
 size_t postlint_result_metric_count(const struct postlint_result *res);
 const struct postlint_metric *postlint_result_metric(
     const struct postlint_result *res, size_t i);
+/* The rule a finding of RES names, or NULL for postlint's own findings
+ * (postlint.match-limit, postlint.unknown-rule, ...). */
+const struct postlint_rule_info *postlint_result_rule(
+    const struct postlint_result *res, const char *id);
 size_t postlint_result_meta_count(const struct postlint_result *res);
 const struct postlint_meta *postlint_result_meta(
     const struct postlint_result *res, size_t i);
@@ -302,7 +316,11 @@ enum postlint_format {
 	POSTLINT_FORMAT_TEXT = 0,
 	POSTLINT_FORMAT_GCC,
 	POSTLINT_FORMAT_JSON,
-	POSTLINT_FORMAT_JSONL
+	POSTLINT_FORMAT_JSONL,
+	POSTLINT_FORMAT_SARIF,       /* SARIF 2.1.0, one document */
+	POSTLINT_FORMAT_CHECKSTYLE,  /* checkstyle XML, a <file> per input */
+	POSTLINT_FORMAT_JUNIT,       /* JUnit XML, a test case per post */
+	POSTLINT_FORMAT_GITHUB       /* GitHub Actions workflow commands */
 };
 /* Parses a format name; -1 when unknown. */
 int postlint_format_parse(const char *name);

@@ -4,7 +4,9 @@
 
 #include "report.h"
 
-static const char *const format_names[] = { "text", "gcc", "json", "jsonl" };
+static const char *const format_names[] = {
+	"text", "gcc", "json", "jsonl", "sarif", "checkstyle", "junit", "github"
+};
 
 int
 postlint_format_parse(const char *name)
@@ -20,28 +22,20 @@ postlint_format_parse(const char *name)
 struct postlint_reporter *
 postlint_reporter_new(int format, FILE *out, unsigned flags)
 {
+	static const struct pl_report_ops *const ops[] = {
+		&pl_report_text, &pl_report_gcc, &pl_report_json, &pl_report_jsonl,
+		&pl_report_sarif, &pl_report_checkstyle, &pl_report_junit,
+		&pl_report_github
+	};
 	struct postlint_reporter *rep;
 
-	if (format < 0 || format > POSTLINT_FORMAT_JSONL)
+	if (format < 0 || format >= (int)(sizeof(ops) / sizeof(*ops)))
 		return NULL;
 	rep = pl_calloc(1, sizeof(*rep));
 	rep->format = format;
 	rep->out = out;
 	rep->flags = flags;
-	switch (format) {
-	case POSTLINT_FORMAT_TEXT:
-		rep->ops = &pl_report_text;
-		break;
-	case POSTLINT_FORMAT_GCC:
-		rep->ops = &pl_report_gcc;
-		break;
-	case POSTLINT_FORMAT_JSON:
-		rep->ops = &pl_report_json;
-		break;
-	default:
-		rep->ops = &pl_report_jsonl;
-		break;
-	}
+	rep->ops = ops[format];
 	return rep;
 }
 
@@ -86,6 +80,8 @@ postlint_reporter_free(struct postlint_reporter *rep)
 
 	if (rep == NULL)
 		return;
+	if (rep->ops->destroy != NULL)
+		rep->ops->destroy(rep);
 	for (i = 0; i < rep->nerrors; i++)
 		free(rep->errors[i]);
 	free(rep->errors);
@@ -119,4 +115,11 @@ pl_report_where(FILE *out, const char *source, long line, long col)
 		fprintf(out, ":%ld", line);
 	if (col > 0)
 		fprintf(out, ":%ld", col);
+}
+
+void
+pl_report_verdict(struct pl_buf *b, const struct postlint_result *res)
+{
+	pl_buf_printf(b, "post fails: score %d/100 (threshold %d)", res->score,
+	    res->threshold);
 }

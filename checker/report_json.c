@@ -211,5 +211,5 @@ json_finish(struct postlint_reporter *rep)
 }
 
 const struct pl_report_ops pl_report_json = { json_post, json_error,
-	json_finish };
-const struct pl_report_ops pl_report_jsonl = { jsonl_post, NULL, NULL };
+	json_finish, NULL };
+const struct pl_report_ops pl_report_jsonl = { jsonl_post, NULL, NULL, NULL };

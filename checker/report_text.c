@@ -135,5 +135,5 @@ gcc_post(struct postlint_reporter *rep, const struct postlint_result *res)
 		finding_line(rep, res, &res->findings[i]);
 }
 
-const struct pl_report_ops pl_report_text = { text_post, NULL, NULL };
-const struct pl_report_ops pl_report_gcc = { gcc_post, NULL, NULL };
+const struct pl_report_ops pl_report_text = { text_post, NULL, NULL, NULL };
+const struct pl_report_ops pl_report_gcc = { gcc_post, NULL, NULL, NULL };
