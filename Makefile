@@ -9,7 +9,7 @@ MANDIR ?= $(PREFIX)/share/man
 
 CC ?= cc
 PKG_CONFIG ?= pkg-config
-PKGS = libpcre2-8 libxml-2.0 md4c yaml-0.1 hunspell
+PKGS = libpcre2-8 libxml-2.0 md4c yaml-0.1 hunspell jansson
 BUILD ?= build
 
 WARN = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
@@ -28,7 +28,7 @@ LIB_SRC = alloc.c checker.c config.c engine.c frontmatter.c metrics.c pack.c \
 	regex.c report.c report_json.c report_sarif.c report_text.c \
 	report_xml.c score.c source.c spell.c \
 	tokens.c xml.c
-CLI_SRC = main.c options.c
+CLI_SRC = git.c lsp.c main.c options.c
 LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ = $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT = tokens position pack score api spell

@@ -20,6 +20,10 @@ struct cli {
 	int test_rules;
 	int help;
 	int version;
+	int install_hook;
+	int force;
+	int staged;
+	int lsp;
 	int input_format;
 	int scheduled;
 	int drafts;
@@ -35,6 +39,8 @@ struct cli {
 	size_t nexcludes;
 	char **paths;
 	size_t npaths;
+	int argc;          /* the whole command line, for --install-hook */
+	char **argv;
 };
 
 /* Parses argv into CLI.  Returns 0, or -1 after printing a usage error. */
@@ -45,6 +51,17 @@ void cli_usage_error(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)))
 #endif
     ;
+/* git.c */
+int git_capture(char *const argv[], char **out, size_t *len, size_t limit);
+int git_install_hook(const struct cli *cli);
+long git_staged_paths(char **list, size_t *len);
+char *git_toplevel(void);
+int git_staged_blob(const char *path, char **buf, size_t *len, size_t limit);
+
+/* lsp.c */
+struct postlint_checker;
+int lsp_serve(const struct cli *cli, const char *datadir);
+
 void *xmalloc(size_t n);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);

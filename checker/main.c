@@ -310,12 +310,12 @@ on_error(const struct postlint_error *err, void *data)
  * first 8 KiB is binary: skipped with a note, the exit status unchanged.
  */
 static int
-looks_binary(FILE *fp)
+binary_sample(const unsigned char *b, size_t n)
 {
-	unsigned char b[8192];
-	size_t n = fread(b, 1, sizeof(b), fp), i = 0;
+	size_t i = 0;
 
-	rewind(fp);
+	if (n > 8192)
+		n = 8192;
 	if (memchr(b, '\0', n) != NULL)
 		return 1;
 	while (i < n) {
@@ -336,6 +336,16 @@ looks_binary(FILE *fp)
 }
 
 static int
+looks_binary(FILE *fp)
+{
+	unsigned char b[8192];
+	size_t n = fread(b, 1, sizeof(b), fp);
+
+	rewind(fp);
+	return binary_sample(b, n);
+}
+
+static int
 excluded(struct run *run, const char *path)
 {
 	const char *base = strrchr(path, '/');
@@ -347,6 +357,19 @@ excluded(struct run *run, const char *path)
 		    fnmatch(run->cli->excludes[i], base, 0) == 0)
 			return 1;
 	return 0;
+}
+
+static void
+fill_input(struct run *run, struct postlint_input *in, const char *name)
+{
+	memset(in, 0, sizeof(*in));
+	in->name = name;
+	in->format = run->cli->each_line ? POSTLINT_INPUT_LINES :
+	    run->cli->input_format;
+	in->scheduled = run->cli->scheduled;
+	in->drafts = run->cli->drafts;
+	in->now = run->cli->has_now ? run->cli->now : (long long)time(NULL);
+	in->column = run->cli->column;
 }
 
 static void
@@ -373,15 +396,8 @@ check_file(struct run *run, const char *path, int from_walk)
 		fclose(fp);
 		return;
 	}
-	memset(&in, 0, sizeof(in));
-	in.name = is_stdin ? (run->cli->stdin_filename ?
-	    run->cli->stdin_filename : "-") : path;
-	in.format = run->cli->each_line ? POSTLINT_INPUT_LINES :
-	    run->cli->input_format;
-	in.scheduled = run->cli->scheduled;
-	in.drafts = run->cli->drafts;
-	in.now = run->cli->has_now ? run->cli->now : (long long)time(NULL);
-	in.column = run->cli->column;
+	fill_input(run, &in, is_stdin ? (run->cli->stdin_filename ?
+	    run->cli->stdin_filename : "-") : path);
 	(void)postlint_check_stream(s->chk, &in, fp, on_result, on_error, run);
 	if (!is_stdin)
 		fclose(fp);
@@ -509,6 +525,83 @@ check_arg(struct run *run, const char *arg)
 		walk(run, arg);
 	else
 		check_file(run, arg, 0);
+}
+
+/* A path a directory walk would not enter: a hidden file or folder, or
+ * node_modules, anywhere in it. */
+static int
+hidden_path(const char *p)
+{
+	for (;;) {
+		size_t n = strcspn(p, "/");
+
+		if (p[0] == '.' || (n == 12 && strncmp(p, "node_modules", 12) == 0))
+			return 1;
+		if (p[n] == '\0')
+			return 0;
+		p += n + 1;
+	}
+}
+
+/*
+ * --staged, what the pre-commit hook runs: the index's version of every
+ * added or modified post file (the extensions a directory walk takes), so
+ * that what is checked is what is committed, whatever the working tree
+ * holds.  Paths are relative to the top of the working tree, and each
+ * file's config is found from there.
+ */
+static void
+check_staged(struct run *run)
+{
+	char *top = git_toplevel(), *list = NULL, *p;
+	size_t len = 0;
+	long n;
+
+	if (top == NULL || chdir(top) != 0) {
+		simple_error(run, ".", "--staged: not in a git working tree");
+		free(top);
+		return;
+	}
+	free(top);
+	if ((n = git_staged_paths(&list, &len)) < 0) {
+		simple_error(run, ".", "--staged: git diff --cached failed");
+		return;
+	}
+	for (p = list; p < list + len && !run->stopped; p += strlen(p) + 1) {
+		const char *base = strrchr(p, '/');
+		char *buf = NULL;
+		size_t blen = 0;
+		struct postlint_input in;
+		struct slot *s;
+		int r;
+
+		base = base ? base + 1 : p;
+		if (!walk_wants(base) || hidden_path(p) || excluded(run, p))
+			continue;
+		s = slot_for(run, p);
+		if (s->failed)
+			continue;
+		r = git_staged_blob(p, &buf, &blen, (size_t)64 << 20);
+		if (r == -2)
+			simple_error(run, p, "staged file larger than 64 MiB");
+		else if (r != 0)
+			simple_error(run, p, "git cat-file could not read the "
+			    "staged file");
+		else if (binary_sample((const unsigned char *)buf, blen))
+			fprintf(stderr, "postlint: %s: binary file skipped\n", p);
+		else {
+			fill_input(run, &in, p);
+			(void)postlint_check_buffer(s->chk, &in, buf, blen, on_result,
+			    on_error, run);
+		}
+		free(buf);
+	}
+	free(list);
+	/* git sets GIT_INDEX_FILE for the hooks of git commit */
+	if ((run->any_fail || run->any_error) && getenv("GIT_INDEX_FILE") != NULL)
+		fputs("postlint: the commit is refused: fix the staged posts "
+		    "above, or commit anyway with git commit --no-verify\n",
+		    stderr);
 }
 
 static void
@@ -683,7 +776,9 @@ check_all(struct run *run)
 	if (cli->quiet)
 		flags |= POSTLINT_REPORT_QUIET;
 	run->rep = postlint_reporter_new(cli->format, stdout, flags);
-	if (cli->npaths == 0)
+	if (cli->staged)
+		check_staged(run);
+	else if (cli->npaths == 0)
 		check_arg(run, "-");
 	for (i = 0; i < cli->npaths && !run->stopped; i++)
 		check_arg(run, cli->paths[i]);
@@ -719,6 +814,10 @@ main(int argc, char **argv)
 		run.datadir = find_datadir();
 		if (!settings_ok(&run))
 			status = 2;
+		else if (cli.install_hook)
+			status = git_install_hook(&cli);
+		else if (cli.lsp)
+			status = lsp_serve(&cli, run.datadir);
 		else if (cli.print_config)
 			status = print_config(&run);
 		else if (cli.list_rules || cli.explain != NULL || cli.test_rules)

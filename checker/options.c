@@ -13,7 +13,8 @@ enum {
 	OPT_FAIL_LEVEL, OPT_LANG, OPT_LIST_RULES, OPT_MAX_POST_SIZE,
 	OPT_NO_CONFIG, OPT_PLATFORM, OPT_PRINT_CONFIG, OPT_STDIN_FILENAME,
 	OPT_TEST_RULES, OPT_THRESHOLD, OPT_DISABLE, OPT_COLUMN, OPT_DRAFTS,
-	OPT_INPUT_FORMAT, OPT_NOW, OPT_SCHEDULED, OPT_NO_SPELLING, OPT_NO_SUGGEST
+	OPT_INPUT_FORMAT, OPT_NOW, OPT_SCHEDULED, OPT_NO_SPELLING, OPT_NO_SUGGEST,
+	OPT_FORCE, OPT_INSTALL_HOOK, OPT_LSP, OPT_STAGED
 };
 
 /* Sorted by long name; --help prints them in this order. */
@@ -38,14 +39,21 @@ static const struct opt {
 	{ "fail-level", 1, OPT_FAIL_LEVEL, "LEVEL",
 	  "fail a post on a finding at LEVEL or above:\n"
 	  "error (default), warning, info, none" },
+	{ "force", 0, OPT_FORCE, NULL,
+	  "with --install-hook, replace another pre-commit hook" },
 	{ "format", 1, 'f', "FMT", "text (default), gcc, json, jsonl,\n"
 	  "sarif, checkstyle, junit, github" },
 	{ "help", 0, 'h', NULL, "show this help and exit" },
 	{ "input-format", 1, OPT_INPUT_FORMAT, "FMT",
 	  "text, markdown, html, feed or csv (default: by\n"
 	  "extension, else sniffed)" },
+	{ "install-hook", 0, OPT_INSTALL_HOOK, NULL,
+	  "write a git pre-commit hook that runs --staged\n"
+	  "with the other options given, and exit" },
 	{ "lang", 1, OPT_LANG, "LL_CC", "the posts' language (default en_US)" },
 	{ "list-rules", 0, OPT_LIST_RULES, NULL, "list every loaded rule and exit" },
+	{ "lsp", 0, OPT_LSP, NULL,
+	  "speak the Language Server Protocol on stdin/stdout" },
 	{ "max-post-size", 1, OPT_MAX_POST_SIZE, "N",
 	  "largest post in bytes, suffix k, M, G (default 1M)" },
 	{ "no-config", 0, OPT_NO_CONFIG, NULL, "ignore every .postlint.xml" },
@@ -64,6 +72,9 @@ static const struct opt {
 	{ "rules", 1, 'r', "PATH", "load an extra rule pack (repeatable)" },
 	{ "scheduled", 0, OPT_SCHEDULED, NULL,
 	  "check only posts scheduled after --now" },
+	{ "staged", 0, OPT_STAGED, NULL,
+	  "check the staged version of added and modified\n"
+	  "post files in the current git repository" },
 	{ "stdin-filename", 1, OPT_STDIN_FILENAME, "PATH",
 	  "name standard input: its format, config and report name" },
 	{ "test-rules", 0, OPT_TEST_RULES, NULL,
@@ -231,6 +242,18 @@ cli_parse(int argc, char **argv, struct cli *cli)
 		case OPT_SCHEDULED:
 			cli->scheduled = 1;
 			break;
+		case OPT_FORCE:
+			cli->force = 1;
+			break;
+		case OPT_INSTALL_HOOK:
+			cli->install_hook = 1;
+			break;
+		case OPT_LSP:
+			cli->lsp = 1;
+			break;
+		case OPT_STAGED:
+			cli->staged = 1;
+			break;
 		case OPT_DISABLE:
 			add_setting(cli, "disable", optarg);
 			break;
@@ -315,5 +338,22 @@ cli_parse(int argc, char **argv, struct cli *cli)
 	}
 	cli->paths = argv + optind;
 	cli->npaths = (size_t)(argc - optind);
+	cli->argc = argc;
+	cli->argv = argv;
+	if (cli->force && !cli->install_hook) {
+		cli_usage_error("--force only makes sense with --install-hook");
+		return -1;
+	}
+	if ((cli->install_hook || cli->staged || cli->lsp) && cli->npaths > 0) {
+		cli_usage_error("--%s takes no FILE operands",
+		    cli->install_hook ? "install-hook" : cli->staged ? "staged" :
+		    "lsp");
+		return -1;
+	}
+	if (cli->install_hook + cli->staged + cli->lsp > 1) {
+		cli_usage_error("--install-hook, --staged and --lsp exclude each "
+		    "other");
+		return -1;
+	}
 	return 0;
 }

@@ -7,18 +7,7 @@ bin=$1
 top=$(cd "$(dirname "$0")/.." && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-check() { # check NAME CMD...
-	local name=$1
-	shift
-	if "$@" >"$tmp/check.out" 2>&1; then
-		pass=$((pass + 1))
-	else
-		fail=$((fail + 1))
-		echo "FAIL: $name"
-		sed 's/^/    /' "$tmp/check.out" | head -n 15
-	fi
-}
+. "$top/tests/lib.sh"
 
 # A closed pipe ends the run quietly: no message, and the exit status still
 # says the posts failed.

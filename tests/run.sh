@@ -48,6 +48,7 @@ suite() { # suite NAME BIN BUILDDIR
 	done
 	add "$name golden" "$(bash tests/golden.sh "$bin" 2>&1)"
 	add "$name integration" "$(bash tests/integration.sh "$bin" 2>&1)"
+	add "$name clients" "$(bash tests/clients.sh "$bin" 2>&1)"
 	one "$name --test-rules" "$bin" --test-rules
 }
 

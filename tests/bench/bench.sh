@@ -58,6 +58,9 @@ trow "  postlint --no-spelling" sh -c '"$0" --no-config --no-spelling - <"$1"' "
 if command -v hunspell >/dev/null 2>&1; then
 	trow "  hunspell -l, one word (peer)" sh -c 'echo word | hunspell -l -d en_US'
 fi
+echo "language server, re-checking a 2 KB post (didChange to diagnostics):"
+awk '{ n += length($0) + 1; print; if (n >= 2048) exit }' "$out/corpus.txt" >"$out/lsp-2k.txt"
+printf '  postlint --lsp, spelling on: %s\n' "$(python3 "$top/tests/bench/lsp_bench.py" "$top/postlint" "$out/lsp-2k.txt" 200)"
 # The same prose as one Markdown file and one text file (a paragraph per
 # post): the Markdown reader's cost is the difference.
 sed 's/$/\n/' "$out/corpus.txt" >"$out/corpus-paragraphs.md"
