@@ -416,7 +416,12 @@ postlint_config_load(struct postlint_config *c, const char *path,
 			free(p);
 		} else if (postlint_config_set(c, (const char *)n->name, v, origin,
 		    err) != 0) {
-			pl_error_set(err, path, line, 0, "%s", err->message);
+			/* the message moves into an error that names the
+			 * file: copy it first, as source and target overlap */
+			char msg[sizeof(err->message)];
+
+			memcpy(msg, err->message, sizeof(msg));
+			pl_error_set(err, path, line, 0, "%s", msg);
 			rc = -1;
 		}
 		xmlFree(text);
