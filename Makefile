@@ -67,9 +67,40 @@ unit: $(UNIT_BIN)
 # last line is "N passed, N failed".
 check: all unit
 	$(MAKE) BUILD=build-asan OPT='-O1 -g -fno-omit-frame-pointer' \
-		SAN='-fsanitize=address,undefined -fno-sanitize-recover=all' \
-		all unit
-	bash tests/run.sh
+		SAN='-fsanitize=address,undefined -fno-sanitize-recover=all -DPL_FAULT_INJECTION' \
+		all unit build-asan/fault-shim.so
+	$(MAKE) fuzz-build
+	FUZZ_SMOKE=$(FUZZ_SMOKE) bash tests/run.sh
+
+# Fuzzing with libFuzzer (clang): build-fuzz/ holds the targets, built
+# with ASan and UBSan.  `make fuzz` runs each for FUZZ_TIME seconds;
+# `make check` runs each for FUZZ_SMOKE seconds and replays every input
+# in tests/fuzz/regress.
+FUZZ = check pack config frontmatter lsp
+FUZZ_TIME ?= 600
+FUZZ_SMOKE ?= 20
+FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=all
+
+fuzz-build:
+	$(MAKE) BUILD=build-fuzz CC=clang OPT='-O1 -g' \
+		SAN='$(FUZZ_SAN) -fsanitize=fuzzer-no-link' \
+		$(FUZZ:%=build-fuzz/fuzz_%)
+
+build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h build-fuzz/libpostlint.a \
+		build-fuzz/lsp.o build-fuzz/options.o
+	$(CC) $(PL_CFLAGS) -D_GNU_SOURCE -fsanitize=fuzzer -Ichecker -o $@ $< \
+		build-fuzz/lsp.o build-fuzz/options.o build-fuzz/libpostlint.a $(PL_LDLIBS)
+
+# The read/write failure shim the fault-injection tests preload.
+$(BUILD)/fault-shim.so: tests/fault/shim.c | $(BUILD)
+	$(CC) -std=c11 -D_GNU_SOURCE -Wall -Wextra -O1 -g -fPIC -shared -o $@ $< -ldl
+
+# The golden cases under Valgrind's memcheck (run by CI before make check).
+check-valgrind: all
+	bash tests/valgrind.sh $(CURDIR)/postlint
+
+fuzz: fuzz-build
+	bash tests/fuzz/run.sh $(FUZZ_TIME) $(FUZZ)
 
 bench: all
 	bash tests/bench/bench.sh
@@ -101,6 +132,6 @@ uninstall:
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:
-	rm -rf build build-asan postlint
+	rm -rf build build-asan build-fuzz postlint
 
-.PHONY: all unit check bench eval install uninstall clean
+.PHONY: all unit check check-valgrind bench eval install uninstall clean fuzz fuzz-build

@@ -3,6 +3,7 @@
 #define POSTLINT_CLI_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 /* A setting given on the command line, applied on top of every config. */
 struct cli_setting {
@@ -59,8 +60,11 @@ char *git_toplevel(void);
 int git_staged_blob(const char *path, char **buf, size_t *len, size_t limit);
 
 /* lsp.c */
-struct postlint_checker;
+struct server;
 int lsp_serve(const struct cli *cli, const char *datadir);
+struct server *lsp_new(const struct cli *cli, const char *datadir);
+int lsp_run(struct server *sv, FILE *in, FILE *out);
+void lsp_free(struct server *sv);
 
 void *xmalloc(size_t n);
 void *xrealloc(void *p, size_t n);

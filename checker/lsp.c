@@ -735,54 +735,97 @@ handle(struct server *sv, json_t *msg)
 	return 0;
 }
 
-int
-lsp_serve(const struct cli *cli, const char *datadir)
+struct server *
+lsp_new(const struct cli *cli, const char *datadir)
 {
-	struct server sv;
+	struct server *sv = xmalloc(sizeof(*sv));
+
+	memset(sv, 0, sizeof(*sv));
+	sv->cli = cli;
+	sv->datadir = datadir;
+	return sv;
+}
+
+static void
+forget_docs(struct server *sv)
+{
 	size_t i;
+
+	for (i = 0; i < sv->ndocs; i++) {
+		free(sv->docs[i].uri);
+		free(sv->docs[i].path);
+		free(sv->docs[i].text);
+	}
+	free(sv->docs);
+	sv->docs = NULL;
+	sv->ndocs = 0;
+}
+
+/*
+ * Serves one session from IN to OUT until exit or the end of IN, and
+ * returns the exit status.  Documents are forgotten at the end; checkers
+ * stay for the next session (the fuzz target runs many).
+ */
+int
+lsp_run(struct server *sv, FILE *in, FILE *out)
+{
 	int r, status = 1;
 
-	memset(&sv, 0, sizeof(sv));
-	sv.cli = cli;
-	sv.datadir = datadir;
-	sv.in = stdin;
-	sv.out = stdout;
+	sv->in = in;
+	sv->out = out;
+	sv->initialized = sv->shutdown = 0;
 	for (;;) {
 		char *body;
 		size_t len;
 		json_t *msg;
 		json_error_t jerr;
 
-		if ((r = read_message(&sv, &body, &len)) == 0)
+		if ((r = read_message(sv, &body, &len)) == 0)
 			break;   /* the client went away */
 		if (r < 0) {
-			reply_error(&sv, NULL, PARSE_ERROR,
+			reply_error(sv, NULL, PARSE_ERROR,
 			    "message without a valid Content-Length header");
 			continue;
 		}
 		msg = json_loadb(body, len, JSON_ALLOW_NUL, &jerr);
 		free(body);
 		if (msg == NULL) {
-			reply_error(&sv, NULL, PARSE_ERROR, jerr.text);
+			reply_error(sv, NULL, PARSE_ERROR, jerr.text);
 			continue;
 		}
-		r = handle(&sv, msg);
+		r = handle(sv, msg);
 		json_decref(msg);
 		if (r) {
-			status = sv.shutdown ? 0 : 1;
+			status = sv->shutdown ? 0 : 1;
 			break;
 		}
 	}
-	for (i = 0; i < sv.ndocs; i++) {
-		free(sv.docs[i].uri);
-		free(sv.docs[i].path);
-		free(sv.docs[i].text);
+	forget_docs(sv);
+	return status;
+}
+
+void
+lsp_free(struct server *sv)
+{
+	size_t i;
+
+	if (sv == NULL)
+		return;
+	forget_docs(sv);
+	for (i = 0; i < sv->ncheckers; i++) {
+		postlint_checker_free(sv->checkers[i].chk);
+		free(sv->checkers[i].config);
 	}
-	free(sv.docs);
-	for (i = 0; i < sv.ncheckers; i++) {
-		postlint_checker_free(sv.checkers[i].chk);
-		free(sv.checkers[i].config);
-	}
-	free(sv.checkers);
+	free(sv->checkers);
+	free(sv);
+}
+
+int
+lsp_serve(const struct cli *cli, const char *datadir)
+{
+	struct server *sv = lsp_new(cli, datadir);
+	int status = lsp_run(sv, stdin, stdout);
+
+	lsp_free(sv);
 	return status;
 }
