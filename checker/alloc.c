@@ -24,10 +24,49 @@ pl_nomem(void)
 	abort();
 }
 
+#ifdef PL_FAULT_INJECTION
+/*
+ * Test builds only (make check builds build-asan with it): with
+ * POSTLINT_FAIL_ALLOC=N the Nth allocation through postlint's wrappers
+ * fails, so every out-of-memory path can be reached; with
+ * POSTLINT_COUNT_ALLOC set, the number of allocations is printed at exit.
+ * Libraries' own allocations (Hunspell, libxml2, PCRE2) are not counted.
+ */
+#include <stdatomic.h>
+
+static atomic_long fault_calls;
+static long fault_at = -2;   /* -2: not read yet; -1: off */
+
+static void
+print_count(void)
+{
+	fprintf(stderr, "postlint-alloc-count: %ld\n", (long)fault_calls);
+}
+
+int
+pl_fault_alloc(void)
+{
+	long n;
+
+	if (fault_at == -2) {
+		const char *v = getenv("POSTLINT_FAIL_ALLOC");
+
+		fault_at = v != NULL && *v != '\0' ? atol(v) : -1;
+		if (getenv("POSTLINT_COUNT_ALLOC") != NULL)
+			atexit(print_count);
+	}
+	n = ++fault_calls;
+	return fault_at > 0 && n == fault_at;
+}
+#define FAULT() pl_fault_alloc()
+#else
+#define FAULT() 0
+#endif
+
 void *
 pl_malloc(size_t n)
 {
-	void *p = malloc(n ? n : 1);
+	void *p = FAULT() ? NULL : malloc(n ? n : 1);
 
 	if (p == NULL)
 		pl_nomem();
@@ -37,7 +76,7 @@ pl_malloc(size_t n)
 void *
 pl_calloc(size_t n, size_t size)
 {
-	void *p = calloc(n ? n : 1, size ? size : 1);
+	void *p = FAULT() ? NULL : calloc(n ? n : 1, size ? size : 1);
 
 	if (p == NULL)
 		pl_nomem();
@@ -47,7 +86,7 @@ pl_calloc(size_t n, size_t size)
 void *
 pl_realloc(void *p, size_t n)
 {
-	p = realloc(p, n ? n : 1);
+	p = FAULT() ? NULL : realloc(p, n ? n : 1);
 	if (p == NULL)
 		pl_nomem();
 	return p;
@@ -272,6 +311,12 @@ pl_set_load(struct pl_set *s, const char *path, struct postlint_error *err)
 		for (size_t j = i; j < n; j++)
 			line[j] = (char)tolower((unsigned char)line[j]);
 		pl_set_add(s, line + i, n - i);
+	}
+	if (ferror(fp)) {
+		pl_error_set(err, path, 0, 0, "cannot read word list: %s",
+		    strerror(errno));
+		fclose(fp);
+		return -1;
 	}
 	fclose(fp);
 	return 0;

@@ -11,6 +11,10 @@
 
 /* ---- alloc.c: one allocation wrapper, one out-of-memory policy ---- */
 
+#ifdef PL_FAULT_INJECTION
+/* Test builds: whether this allocation should fail (POSTLINT_FAIL_ALLOC). */
+int pl_fault_alloc(void);
+#endif
 /* Calls the embedder's handler, then abort(): never returns. */
 _Noreturn void pl_nomem(void);
 void *pl_malloc(size_t n);

@@ -43,6 +43,7 @@ struct run {
 	int any_error;      /* exit 2 */
 	int any_fail;       /* exit 1 */
 	int stopped;        /* the output went away */
+	int write_errno;    /* why: EPIPE (quiet) or a real write error */
 	struct { dev_t dev; ino_t ino; } *seen;   /* directories on the walk */
 	size_t nseen;
 };
@@ -66,8 +67,10 @@ print_error(struct run *run, const struct postlint_error *err)
 	}
 	fprintf(stderr, "%s\n", err->message);
 	if (run != NULL && run->rep != NULL && !run->stopped &&
-	    postlint_reporter_error(run->rep, err) != 0)
+	    postlint_reporter_error(run->rep, err) != 0) {
+		run->write_errno = errno;
 		run->stopped = 1;
+	}
 }
 
 static void
@@ -290,6 +293,7 @@ on_result(const struct postlint_result *res, void *data)
 	if (!postlint_result_passed(res))
 		run->any_fail = 1;
 	if (postlint_reporter_post(run->rep, res) != 0) {
+		run->write_errno = errno;
 		run->stopped = 1;
 		return 1;
 	}
@@ -470,10 +474,14 @@ walk(struct run *run, const char *dir)
 
 	if (stat(dir, &st) != 0)
 		return;
-	/* A directory seen before on this walk (a symlink loop) is skipped. */
+	/* A directory seen before on this walk (a symlink loop, or a link
+	 * to a folder walked already) is skipped with a note. */
 	for (i = 0; i < run->nseen; i++)
-		if (run->seen[i].dev == st.st_dev && run->seen[i].ino == st.st_ino)
+		if (run->seen[i].dev == st.st_dev && run->seen[i].ino == st.st_ino) {
+			fprintf(stderr, "postlint: %s: directory already walked "
+			    "(a symbolic link loop?); skipped\n", dir);
 			return;
+		}
 	run->seen = xrealloc(run->seen, (run->nseen + 1) * sizeof(*run->seen));
 	run->seen[run->nseen].dev = st.st_dev;
 	run->seen[run->nseen].ino = st.st_ino;
@@ -782,8 +790,10 @@ check_all(struct run *run)
 		check_arg(run, "-");
 	for (i = 0; i < cli->npaths && !run->stopped; i++)
 		check_arg(run, cli->paths[i]);
-	if (!run->stopped && postlint_reporter_finish(run->rep) != 0)
+	if (!run->stopped && postlint_reporter_finish(run->rep) != 0) {
+		run->write_errno = errno;
 		run->stopped = 1;
+	}
 	return run->any_error ? 2 : run->any_fail ? 1 : 0;
 }
 
@@ -826,6 +836,21 @@ main(int argc, char **argv)
 			status = check_all(&run);
 	}
 	run_free(&run);
+	/*
+	 * Whatever was written must have reached its file.  A closed pipe
+	 * (| head) ends the run quietly with the status it had; any other
+	 * write error (a full disk, EIO) means the report is incomplete:
+	 * say so, and exit 2 so that nobody takes it for a whole one.
+	 */
+	if (!run.stopped && (fflush(stdout) != 0 || ferror(stdout))) {
+		run.write_errno = errno;
+		run.stopped = 1;
+	}
+	if (run.stopped && run.write_errno != EPIPE) {
+		fprintf(stderr, "postlint: cannot write the report: %s\n",
+		    strerror(run.write_errno ? run.write_errno : EIO));
+		status = 2;
+	}
 	/* stdout may hold buffered output for a closed pipe: do not let the
 	 * exit-time flush turn into an error message */
 	if (run.stopped)

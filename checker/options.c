@@ -88,10 +88,17 @@ static const struct opt {
 static const char synopsis[] =
     "usage: postlint [options] [FILE | DIR | -]...\n";
 
+#ifdef PL_FAULT_INJECTION
+int pl_fault_alloc(void);   /* alloc.c: the test builds' failing allocator */
+#define FAULT() pl_fault_alloc()
+#else
+#define FAULT() 0
+#endif
+
 void *
 xmalloc(size_t n)
 {
-	void *p = malloc(n ? n : 1);
+	void *p = FAULT() ? NULL : malloc(n ? n : 1);
 
 	if (p == NULL) {
 		fputs("postlint: out of memory\n", stderr);
@@ -103,7 +110,7 @@ xmalloc(size_t n)
 void *
 xrealloc(void *p, size_t n)
 {
-	p = realloc(p, n ? n : 1);
+	p = FAULT() ? NULL : realloc(p, n ? n : 1);
 	if (p == NULL) {
 		fputs("postlint: out of memory\n", stderr);
 		exit(2);

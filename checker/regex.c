@@ -29,6 +29,16 @@ struct pl_match {
 	pcre2_code *grapheme;
 };
 
+/* POSTLINT_NO_JIT=1 keeps patterns interpreted, for memory checkers such
+ * as Valgrind, which cannot tell what JIT-compiled code initialised. */
+static int
+use_jit(void)
+{
+	const char *v = getenv("POSTLINT_NO_JIT");
+
+	return v == NULL || v[0] == '\0' || strcmp(v, "0") == 0;
+}
+
 struct pl_regex *
 pl_regex_compile(const char *pat, size_t len, unsigned flags,
     size_t *erroffset, char *errmsg, size_t errlen)
@@ -52,7 +62,8 @@ pl_regex_compile(const char *pat, size_t len, unsigned flags,
 	}
 	/* JIT is an optimisation: where it is unavailable, the interpreter
 	 * gives the same results under the same limits. */
-	(void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
+	if (use_jit())
+		(void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
 	re = pl_malloc(sizeof(*re));
 	re->code = code;
 	return re;
@@ -86,7 +97,7 @@ pl_match_new(void)
 	pcre2_jit_stack_assign(m->mctx, NULL, m->jit);
 	m->grapheme = pcre2_compile((PCRE2_SPTR) "\\X", 2, PCRE2_UTF, &ec, &off,
 	    NULL);
-	if (m->grapheme != NULL)
+	if (m->grapheme != NULL && use_jit())
 		(void)pcre2_jit_compile(m->grapheme, PCRE2_JIT_COMPLETE);
 	return m;
 }

@@ -116,15 +116,16 @@ lemma_cmp(const void *a, const void *b)
 }
 
 /* FORM LEMMA pairs, sorted once here; a missing file means no irregular
- * forms. */
-static void
+ * forms, but a file that cannot be read to its end is an error. */
+static int
 load_lemmas(struct pl_speller *sp, const char *path)
 {
 	FILE *fp = fopen(path, "r");
 	char line[256];
+	int bad;
 
 	if (fp == NULL)
-		return;
+		return 0;
 	while (fgets(line, sizeof(line), fp) != NULL) {
 		char form[100], lemma[100];
 
@@ -135,9 +136,11 @@ load_lemmas(struct pl_speller *sp, const char *path)
 		sp->lemmas[sp->nlemmas].lemma = pl_strdup(lemma);
 		sp->nlemmas++;
 	}
+	bad = ferror(fp);
 	fclose(fp);
 	if (sp->nlemmas > 1)
 		qsort(sp->lemmas, sp->nlemmas, sizeof(*sp->lemmas), lemma_cmp);
+	return bad ? -1 : 0;
 }
 
 struct pl_speller *
@@ -193,12 +196,17 @@ pl_speller_new(const char *lang, const char *datadir,
 	}
 	snprintf(pat, sizeof(pat), "%s/dicts/%.*s/lemmas.txt", datadir,
 	    (int)strcspn(lang, "_"), lang);
-	load_lemmas(sp, pat);
+	pthread_mutex_init(&sp->lock, NULL);
+	if (load_lemmas(sp, pat) != 0) {
+		pl_error_set(err, pat, 0, 0, "cannot read the word forms: %s",
+		    strerror(errno));
+		pl_speller_free(sp);
+		return NULL;
+	}
 	for (i = 0; accept != NULL && i < accept->n; i++) {
 		n = strlen(accept->v[i]);
 		pl_set_add(&sp->accept, accept->v[i], n);
 	}
-	pthread_mutex_init(&sp->lock, NULL);
 	return sp;
 }
 

@@ -8,8 +8,6 @@
 set -u
 bin=$1
 top=$(cd "$(dirname "$0")/.." && pwd)
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 . "$top/tests/lib.sh"
 skip=0
 skip() { # skip WHAT WHY

@@ -11,6 +11,9 @@
 # json output is also parsed by Python's json module, as a consumer would.
 # The checkout's path in any output is written @TOP@.  --update rewrites the
 # expected files from what BIN prints now: review the diff before committing.
+# GOLDEN_WRAP is a command put before BIN (tests/valgrind.sh uses it), and
+# GOLDEN_SHARD=I/N runs every Nth case from the Ith, to split a slow run,
+# and GOLDEN_FIRST=1 only each case's first expected format.
 set -u
 bin=$1
 update=${2:-}
@@ -21,7 +24,13 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 names=$(ls | sed -n 's/\.\(args\|in\|out\|out_[a-z]*\)$//p' | sort -u)
+wrap=()
+[ -n "${GOLDEN_WRAP:-}" ] && read -r -a wrap <<<"$GOLDEN_WRAP"
+shard=${GOLDEN_SHARD:-0/1}
+index=-1
 for name in $names; do
+	index=$((index + 1))
+	[ $((index % ${shard#*/})) = "${shard%/*}" ] || continue
 	ls "$name".out* >/dev/null 2>&1 || continue
 	args=()
 	[ -f "$name.args" ] && eval "args=($(cat "$name.args"))"
@@ -33,13 +42,15 @@ for name in $names; do
 	fi
 	want_rc=0
 	[ -f "$name.rc" ] && want_rc=$(cat "$name.rc")
-	for out in "$name".out*; do
+	outs=("$name".out*)
+	[ -n "${GOLDEN_FIRST:-}" ] && outs=("${outs[0]}")
+	for out in "${outs[@]}"; do
 		fmt=${out#"$name".out}
 		fmt=${fmt#_}
 		if [ -n "$fmt" ]; then
-			"$bin" --format="$fmt" "${args[@]+"${args[@]}"}" <"$stdin" >"$tmp/out" 2>"$tmp/err"
+			${wrap[@]+"${wrap[@]}"} "$bin" --format="$fmt" "${args[@]+"${args[@]}"}" <"$stdin" >"$tmp/out" 2>"$tmp/err"
 		else
-			"$bin" "${args[@]+"${args[@]}"}" <"$stdin" >"$tmp/out" 2>"$tmp/err"
+			${wrap[@]+"${wrap[@]}"} "$bin" "${args[@]+"${args[@]}"}" <"$stdin" >"$tmp/out" 2>"$tmp/err"
 		fi
 		rc=$?
 		# the checkout's own path varies from machine to machine

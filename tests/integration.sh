@@ -5,8 +5,6 @@
 set -u
 bin=$1
 top=$(cd "$(dirname "$0")/.." && pwd)
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 . "$top/tests/lib.sh"
 
 # A closed pipe ends the run quietly: no message, and the exit status still

@@ -1,4 +1,7 @@
-# lib.sh - what the shell test scripts share; sourced after they set $tmp.
+# lib.sh - what the shell test scripts share: a scratch folder $tmp removed
+# at exit, the counts, and check.  Sourced once $top is set.
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
 pass=0 fail=0
 check() { # check NAME CMD...: passes when CMD succeeds; shows its output if not
 	local name=$1

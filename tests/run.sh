@@ -49,6 +49,7 @@ suite() { # suite NAME BIN BUILDDIR
 	add "$name golden" "$(bash tests/golden.sh "$bin" 2>&1)"
 	add "$name integration" "$(bash tests/integration.sh "$bin" 2>&1)"
 	add "$name clients" "$(bash tests/clients.sh "$bin" 2>&1)"
+	add "$name hostile input" "$(bash tests/hostile.sh "$bin" 2>&1)"
 	one "$name --test-rules" "$bin" --test-rules
 }
 
@@ -57,9 +58,23 @@ for m in man/*.[0-9]; do
 	one "mandoc -Tlint $m" mandoc -Tlint -Wwarning "$m"
 done
 one "--help lists every option in postlint(1)" bash tests/help-matches-man.sh "$top/postlint"
+# libFuzzer smoke: each target for FUZZ_SMOKE seconds, two at a time, and
+# every crasher kept in tests/fuzz/regress replayed
+if ls build-fuzz/fuzz_* >/dev/null 2>&1; then
+	bash tests/fuzz/run.sh "${FUZZ_SMOKE:-20}" check pack config >build-fuzz/smoke1.log 2>&1 &
+	bash tests/fuzz/run.sh "${FUZZ_SMOKE:-20}" frontmatter lsp >build-fuzz/smoke2.log 2>&1
+	wait
+	add "fuzz smoke (check pack config)" "$(cat build-fuzz/smoke1.log)"
+	add "fuzz smoke (frontmatter lsp)" "$(cat build-fuzz/smoke2.log)"
+else
+	echo "FAIL: no fuzz targets (make fuzz-build)"
+	fail=$((fail + 1))
+fi
 if [ -x build-asan/postlint ]; then
 	export SANITIZED=1
 	suite asan "$top/build-asan/postlint" build-asan
+	# allocation, read and write failures across the golden cases
+	add "asan fault injection" "$(python3 tests/fault/fault.py build-asan/postlint build-asan/fault-shim.so 2>&1)"
 else
 	echo "FAIL: no sanitizer build (build-asan/postlint)"
 	fail=$((fail + 1))

@@ -1,0 +1,203 @@
+#!/bin/bash
+# hostile.sh BIN - hostile rule packs, configs and posts, each with its exact
+# outcome: the message (naming the file and line), the exit status, that the
+# other inputs are still checked, and that memory stays bounded.  Also: a
+# full run modifies no file.  Ends with "N passed, N failed".
+set -u
+bin=$1
+top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/tests/lib.sh"
+export POSTLINT_DATADIR=$top
+cd "$tmp" || exit 2
+
+printf 'Good morning, the release notes are up.\n' >ok.txt
+printf 'Follow me please!!! #f4f\n' >bad.txt
+echo "SECRET-$$-TOKEN" >secret.txt
+
+# expect NAME RC STDERR CMD...: CMD exits RC and prints exactly STDERR
+# (the file expect.err) on standard error; its stdout is kept in out.
+expect() {
+	local name=$1 rc=$2 err=$3
+	shift 3
+	printf '%s' "$err" >"$tmp/want.err"
+	check "$name" bash -c '
+		"$@" >"'"$tmp"'/out" 2>"'"$tmp"'/got.err"
+		rc=$?
+		[ "$rc" = '"$rc"' ] || { echo "exit $rc, expected '"$rc"'"; cat "'"$tmp"'/got.err"; exit 1; }
+		diff -u "'"$tmp"'/want.err" "'"$tmp"'/got.err"' _ "$@"
+}
+no_secret() { ! grep -rq "SECRET-$$-TOKEN" "$tmp/out" "$tmp/got.err"; }
+
+# ---- XML: no entities, no DTD, no network ----------------------------------
+
+cat >xxe-pack.xml <<EOF
+<?xml version="1.0"?>
+<!DOCTYPE pack [<!ENTITY xxe SYSTEM "file://$tmp/secret.txt">]>
+<pack id="xxe" lang="en" version="1"><description>&xxe;</description></pack>
+EOF
+expect "pack with an external entity is refused" 2 \
+"postlint: xxe-pack.xml:2: DOCTYPE declarations are not allowed (entities are refused)
+" "$bin" --no-config --rules xxe-pack.xml ok.txt
+check "pack entity: the file's content is not shown" no_secret
+
+{
+	printf '<?xml version="1.0"?>\n<!DOCTYPE pack [<!ENTITY a "aaaaaaaaaa">'
+	prev=a
+	for e in b c d e f g h i j; do
+		printf '<!ENTITY %s "%s">' $e "$(printf "&$prev;%.0s" 1 2 3 4 5 6 7 8 9 10)"
+		prev=$e
+	done
+	printf ']>\n<pack id="lol" lang="en" version="1"><description>&j;</description></pack>\n'
+} >laughs.xml
+expect "billion laughs pack is refused" 2 \
+"postlint: laughs.xml:2: DOCTYPE declarations are not allowed (entities are refused)
+" timeout 10 "$bin" --no-config --rules laughs.xml ok.txt
+
+mkdir -p cfg
+cat >cfg/.postlint.xml <<EOF
+<?xml version="1.0"?>
+<!DOCTYPE postlint [<!ENTITY xxe SYSTEM "file://$tmp/secret.txt">]>
+<postlint><accept>&xxe;</accept></postlint>
+EOF
+cp ok.txt cfg/
+expect "config with an external entity is refused" 2 \
+"postlint: cfg/.postlint.xml:2: DOCTYPE declarations are not allowed (entities are refused)
+" "$bin" cfg/ok.txt
+check "config entity: the file's content is not shown" no_secret
+
+cat >xxe.rss <<EOF
+<?xml version="1.0"?>
+<!DOCTYPE rss [<!ENTITY xxe SYSTEM "file://$tmp/secret.txt">]>
+<rss version="2.0"><channel><item><title>&xxe;</title></item></channel></rss>
+EOF
+expect "feed with an entity is refused, other inputs checked" 2 \
+"postlint: xxe.rss:2: DOCTYPE declarations are not allowed (entities are refused)
+" "$bin" --no-config --format=gcc xxe.rss bad.txt
+check "feed entity: the next input was still judged" grep -q '^bad.txt:1:1: error' "$tmp/out"
+check "feed entity: the file's content is not shown" no_secret
+
+cat >xxe.html <<EOF
+<!DOCTYPE html [<!ENTITY xxe SYSTEM "file://$tmp/secret.txt">]>
+<html><body><p>Hello &xxe; there, the notes are up.</p></body></html>
+EOF
+expect "HTML: entities are never loaded" 0 "" "$bin" --no-config --format=jsonl xxe.html
+check "HTML entity: the file's content is not shown" no_secret
+
+# ---- regular expressions: limits, never a hang -----------------------------
+
+{ head -c 100000 /dev/zero | tr '\0' a; printf 'b Follow me please\n'; } >aaa.txt
+expect "catastrophic backtracking: match limit, other rules still run" 1 "" \
+	timeout 60 "$bin" --no-config --no-spelling --rules "$top/tests/cli/packs/backtrack.xml" --format=gcc --max-post-size=1M aaa.txt
+check "match limit names the rule" grep -q '^aaa.txt:1:1: warning: rule backtrack.nested hit the regex match limit on this post and was skipped \[postlint.match-limit\]$' "$tmp/out"
+check "match limit: spam rule still found" grep -q 'spam.follow-begging' "$tmp/out"
+
+# ---- text ------------------------------------------------------------------
+
+printf 'We shipped it \xc0\xaf today.\n' >overlong.txt
+expect "overlong UTF-8 encoding" 2 \
+"postlint: overlong.txt:1: invalid UTF-8 at column 15 (byte 0xC0); not checked
+" "$bin" --no-config overlong.txt
+printf 'Notes \xed\xa0\x80 here.\n' >surrogate.txt
+expect "lone surrogate (CESU-8)" 2 \
+"postlint: surrogate.txt:1: invalid UTF-8 at column 7 (byte 0xED); not checked
+" "$bin" --no-config surrogate.txt
+printf 'Hello\0world\n' >nul.txt
+expect "NUL byte named on the command line" 2 \
+"postlint: nul.txt:1: NUL byte at column 6 (binary file?); not checked
+" "$bin" --no-config nul.txt ok.txt
+: >empty.txt
+expect "0-byte file: judged as nothing" 0 "" "$bin" --no-config empty.txt
+check "0-byte file: no report" test ! -s "$tmp/out"
+printf '  \n\t\n\n' >blank.txt
+expect "whitespace-only file: judged as nothing" 0 "" "$bin" --no-config blank.txt
+
+# a single 50 MB line: an error for that post, in bounded memory
+head -c 50000000 /dev/zero | tr '\0' a >line.txt
+echo >>line.txt
+expect "50 MB line over --max-post-size" 2 \
+"postlint: line.txt:1: post is larger than --max-post-size (1048576 bytes); not checked
+" "$bin" --no-config --format=gcc line.txt bad.txt
+check "50 MB line: the next input was still judged" grep -q '^bad.txt:1:1: error' "$tmp/out"
+expect "50 MB line with --each-line" 2 \
+"postlint: line.txt:1: post is larger than --max-post-size (1048576 bytes); not checked
+" "$bin" --no-config --each-line line.txt
+rm -f line.txt
+
+# 1 GiB through --each-line on a pipe: 16,000 long blank lines and a post
+# every 1,024 of them; peak RSS stays under 64 MB (not measured under ASan,
+# whose shadow memory counts in RSS)
+gig() {
+	python3 -c '
+import sys
+blank = b" " * 65535 + b"\n"
+post = b"Follow me please!!! #f4f\n"
+n = i = 0
+w = sys.stdout.buffer
+while n < 1 << 30:
+    w.write(blank); n += len(blank); i += 1
+    if i % 1024 == 0:
+        w.write(post); n += len(post)
+' | /usr/bin/time -f %M -o "$tmp/rss" "$bin" --no-config --no-spelling --each-line --format=gcc - >"$tmp/gig.out"
+	[ $? = 1 ] || return 1
+	[ "$(grep -c 'spam.follow-begging' "$tmp/gig.out")" = 16 ] || { echo "posts judged: $(grep -c spam.follow "$tmp/gig.out")"; return 1; }
+	[ -n "${SANITIZED:-}" ] || [ "$(tail -n 1 "$tmp/rss")" -le 65536 ] || { echo "peak RSS $(tail -n 1 "$tmp/rss") KiB"; return 1; }
+}
+if [ -x /usr/bin/time ]; then
+	check "1 GiB --each-line stream in bounded memory" gig
+fi
+
+# 10,000 levels of nesting
+python3 -c 'print(">" * 10000 + " Follow me please!!!")' >deep.md
+expect "Markdown nested 10,000 deep" 1 "" "$bin" --no-config --format=gcc deep.md
+check "deep Markdown: the post inside is judged" grep -q 'spam.follow-begging' "$tmp/out"
+python3 -c 'print("<div>" * 10000 + "Follow me please!!!" + "</div>" * 10000)' >deep.html
+expect "HTML nested 10,000 deep" 1 "" "$bin" --no-config --format=gcc deep.html
+check "deep HTML: the post inside is judged" grep -q 'spam.follow-begging' "$tmp/out"
+python3 -c 'print("<?xml version=\"1.0\"?><rss><channel><item><description>" + "<b>" * 10000 + "x" + "</b>" * 10000 + "</description></item></channel></rss>")' >deep.rss
+check "feed nested 10,000 deep: judged or refused, never a crash" bash -c '"$0" --no-config deep.rss >/dev/null 2>&1; [ $? -le 2 ]' "$bin"
+
+# binary files: an error when named, a note when found by a walk
+head -c 4096 /bin/sh >prog.txt
+expect "binary file named" 2 \
+"postlint: prog.txt:1: NUL byte at column 8 (binary file?); not checked
+" "$bin" --no-config --format=gcc prog.txt bad.txt
+check "binary named: the next input was still judged" grep -q '^bad.txt:1:1: error' "$tmp/out"
+mkdir -p walk/sub
+cp bad.txt walk/post.txt
+cp prog.txt walk/sub/prog.txt
+ln -s "$tmp/nowhere.txt" walk/dangling.txt
+ln -s .. walk/sub/loop
+expect "walk: binary noted, dangling link and loop reported, posts judged" 1 \
+"postlint: walk/dangling.txt: dangling symbolic link skipped
+postlint: walk/sub/loop: directory already walked (a symbolic link loop?); skipped
+postlint: walk/sub/prog.txt: binary file skipped
+" timeout 20 "$bin" --no-config --format=gcc walk
+check "walk: the post was judged" grep -q '^walk/post.txt:1:1: error' "$tmp/out"
+
+# an unreadable file (the shim denies the open, since root reads anything)
+shim=$top/build-asan/fault-shim.so
+if [ -f "$shim" ]; then
+	expect "unreadable file" 2 "postlint: secret.txt: Permission denied
+" env LD_PRELOAD="$shim" FAULT_OPEN=secret.txt ASAN_OPTIONS=verify_asan_link_order=0:detect_leaks=0 \
+		"$bin" --no-config --format=gcc secret.txt bad.txt
+	check "unreadable: the next input was still judged" grep -q '^bad.txt:1:1: error' "$tmp/out"
+fi
+expect "missing file" 2 "postlint: nosuch.txt: No such file or directory
+" "$bin" --no-config nosuch.txt
+
+# ---- nothing is modified -----------------------------------------------------
+
+unchanged() {
+	mkdir tree && cp -r "$top/examples" "$top/tests/cli/sources" tree/ && cp bad.txt ok.txt tree/ &&
+	touch -d '2030-01-01 00:00' tree/ok.txt
+	local before after
+	before=$(cd tree && find . -exec stat -c '%n %s %Y %a' {} + | sort; find . -type f -exec sha256sum {} + | sort)
+	"$bin" tree >/dev/null 2>&1
+	"$bin" --format=json --scheduled --drafts tree >/dev/null 2>&1
+	after=$(cd tree && find . -exec stat -c '%n %s %Y %a' {} + | sort; find . -type f -exec sha256sum {} + | sort)
+	[ "$before" = "$after" ]
+}
+check "a full run over a tree modifies no file" unchanged
+
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
