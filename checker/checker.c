@@ -317,6 +317,8 @@ postlint_checker_free(struct postlint_checker *chk)
 	}
 	free(chk->spellers);
 	pl_set_free(&chk->reject);
+	while (chk->nidle > 0)
+		pl_match_free(chk->idle[--chk->nidle]);
 	pthread_mutex_destroy(&chk->lock);
 	postlint_config_free(chk->cfg);
 	free(chk);
@@ -462,6 +464,39 @@ static const char *const format_names[] = {
 	"auto", "text", "lines", "markdown", "html", "feed", "csv"
 };
 
+/*
+ * Match state (PCRE2 match data and a JIT stack, which PCRE2 maps with
+ * mmap) is made once and kept by the checker for the next input: a run
+ * over thousands of small files would otherwise map and unmap a stack per
+ * file, which under threads costs a TLB shootdown each.
+ */
+static struct pl_match *
+take_match(const struct postlint_checker *cchk)
+{
+	struct postlint_checker *chk = (struct postlint_checker *)cchk;
+	struct pl_match *m = NULL;
+
+	pthread_mutex_lock(&chk->lock);
+	if (chk->nidle > 0)
+		m = chk->idle[--chk->nidle];
+	pthread_mutex_unlock(&chk->lock);
+	return m != NULL ? m : pl_match_new();
+}
+
+static void
+give_match(const struct postlint_checker *cchk, struct pl_match *m)
+{
+	struct postlint_checker *chk = (struct postlint_checker *)cchk;
+
+	pthread_mutex_lock(&chk->lock);
+	if (chk->nidle < sizeof(chk->idle) / sizeof(*chk->idle)) {
+		chk->idle[chk->nidle++] = m;
+		m = NULL;
+	}
+	pthread_mutex_unlock(&chk->lock);
+	pl_match_free(m);
+}
+
 int
 postlint_input_format_parse(const char *name)
 {
@@ -554,7 +589,7 @@ dispatch(const struct postlint_checker *chk, const struct postlint_input *in,
 	ctx.on_result = on_result;
 	ctx.on_error = on_error;
 	ctx.data = data;
-	ctx.m = pl_match_new();
+	ctx.m = take_match(chk);
 	if (fmt == POSTLINT_INPUT_AUTO)
 		fmt = by_extension(in->format_name ? in->format_name : in->name);
 	if (fmt == POSTLINT_INPUT_LINES) {
@@ -572,6 +607,11 @@ dispatch(const struct postlint_checker *chk, const struct postlint_input *in,
 		for (;;) {
 			size_t want = cap + 1 - b.len, got;
 
+			/* small first reads: most posts are small, and a buffer
+			 * past malloc's mmap threshold costs an mmap and a munmap
+			 * (with a TLB shootdown under threads) per file */
+			if (want > (b.len < 4096 ? 4096 : b.len))
+				want = b.len < 4096 ? 4096 : b.len;
 			if (want > 65536)
 				want = 65536;
 			PL_GROW(b.p, b.cap, b.len + want + 1);
@@ -624,7 +664,7 @@ dispatch(const struct postlint_checker *chk, const struct postlint_input *in,
 	}
 done:
 	pl_buf_free(&b);
-	pl_match_free(ctx.m);
+	give_match(chk, ctx.m);
 	if (ctx.stop)
 		return 1;
 	return ctx.failed ? -1 : 0;

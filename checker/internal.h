@@ -333,6 +333,8 @@ struct postlint_checker {
 	/* dictionaries by language, loaded when a post first needs one */
 	struct pl_lang_speller *spellers;
 	size_t nspellers, capspellers;
+	struct pl_match *idle[16];  /* match state kept for the next input */
+	size_t nidle;
 	pthread_mutex_t lock;
 };
 
