@@ -35,7 +35,10 @@ struct pl_speller {
 	Hunhandle *h;
 	int utf8;              /* else words are converted for the dictionary */
 	iconv_t to_dic, from_dic;
-	pthread_mutex_t lock;  /* Hunspell and the cache are shared by threads */
+	/* Hunspell and the cache are shared by threads: lookups of known
+	 * words read under a shared lock; Hunspell and inserts take it alone */
+	pthread_rwlock_t lock;
+	pthread_mutex_t hunspell;   /* one Hunspell call at a time */
 	struct entry **slots;
 	size_t n, cap;
 	struct pl_set accept;  /* config words, compared as written */
@@ -196,7 +199,8 @@ pl_speller_new(const char *lang, const char *datadir,
 	}
 	snprintf(pat, sizeof(pat), "%s/dicts/%.*s/lemmas.txt", datadir,
 	    (int)strcspn(lang, "_"), lang);
-	pthread_mutex_init(&sp->lock, NULL);
+	pthread_rwlock_init(&sp->lock, NULL);
+	pthread_mutex_init(&sp->hunspell, NULL);
 	if (load_lemmas(sp, pat) != 0) {
 		pl_error_set(err, pat, 0, 0, "cannot read the word forms: %s",
 		    strerror(errno));
@@ -244,7 +248,8 @@ pl_speller_free(struct pl_speller *sp)
 	}
 	if (sp->h != NULL)
 		Hunspell_destroy(sp->h);
-	pthread_mutex_destroy(&sp->lock);
+	pthread_rwlock_destroy(&sp->lock);
+	pthread_mutex_destroy(&sp->hunspell);
 	free(sp);
 }
 
@@ -406,31 +411,55 @@ stem_of(struct pl_speller *sp, const char *w, size_t n)
  * made (suggestions are added once, under the lock), so callers may keep
  * the pointer for the speller's life.
  */
+static struct entry *
+find(struct pl_speller *sp, const char *w, size_t n)
+{
+	struct entry *e = NULL;
+
+	pthread_rwlock_rdlock(&sp->lock);
+	if (sp->cap > 0)
+		e = *slot(sp, w, n);
+	pthread_rwlock_unlock(&sp->lock);
+	return e;
+}
+
+/*
+ * Most words were seen before and are found under the shared lock.  A new
+ * word is looked up in Hunspell under its own mutex (Hunspell is not
+ * thread-safe), while other threads go on finding known words, and is
+ * then added under the exclusive lock.
+ */
 const struct pl_spell_entry *
 pl_speller_lookup(struct pl_speller *sp, const char *w, size_t n)
 {
 	struct entry **s, *e;
+	char *dw;
 
 	if (n == 0 || n > MAX_WORD)
 		return NULL;
-	pthread_mutex_lock(&sp->lock);
+	if ((e = find(sp, w, n)) != NULL)
+		return (const struct pl_spell_entry *)e;
+	pthread_mutex_lock(&sp->hunspell);
+	if ((e = find(sp, w, n)) != NULL) {   /* another thread added it */
+		pthread_mutex_unlock(&sp->hunspell);
+		return (const struct pl_spell_entry *)e;
+	}
+	dw = dic_word(sp, w, n);
+	e = pl_calloc(1, sizeof(*e));
+	e->word = pl_strndup(w, n);
+	e->len = n;
+	e->correct = pl_set_has(&sp->accept, w, n) ||
+	    (dw != NULL && Hunspell_spell(sp->h, dw) != 0);
+	e->stem = stem_of(sp, w, n);
+	free(dw);
+	pthread_rwlock_wrlock(&sp->lock);
 	if (sp->cap == 0 || 2 * (sp->n + 1) > sp->cap)
 		grow(sp);
 	s = slot(sp, w, n);
-	if ((e = *s) == NULL) {
-		char *dw = dic_word(sp, w, n);
-
-		e = pl_calloc(1, sizeof(*e));
-		e->word = pl_strndup(w, n);
-		e->len = n;
-		e->correct = pl_set_has(&sp->accept, w, n) ||
-		    (dw != NULL && Hunspell_spell(sp->h, dw) != 0);
-		e->stem = stem_of(sp, w, n);
-		free(dw);
-		*s = e;
-		sp->n++;
-	}
-	pthread_mutex_unlock(&sp->lock);
+	*s = e;
+	sp->n++;
+	pthread_rwlock_unlock(&sp->lock);
+	pthread_mutex_unlock(&sp->hunspell);
 	return (const struct pl_spell_entry *)e;
 }
 
@@ -442,7 +471,7 @@ pl_speller_suggest(struct pl_speller *sp, const struct pl_spell_entry *pe,
 {
 	struct entry *e = (struct entry *)pe;
 
-	pthread_mutex_lock(&sp->lock);
+	pthread_mutex_lock(&sp->hunspell);
 	if (!e->suggested) {
 		char *dw = dic_word(sp, e->word, e->len), **list = NULL;
 		int k = dw ? Hunspell_suggest(sp->h, &list, dw) : 0, i;
@@ -459,7 +488,7 @@ pl_speller_suggest(struct pl_speller *sp, const struct pl_spell_entry *pe,
 		free(dw);
 		e->suggested = 1;
 	}
-	pthread_mutex_unlock(&sp->lock);
+	pthread_mutex_unlock(&sp->hunspell);
 	*sugg = (const char *const *)e->sugg;
 	*nsugg = e->nsugg;
 }
