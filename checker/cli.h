@@ -25,6 +25,7 @@ struct cli {
 	int force;
 	int staged;
 	int lsp;
+	int jobs;          /* -j; 0: the number of cores */
 	int input_format;
 	int scheduled;
 	int drafts;
@@ -66,6 +67,7 @@ struct server *lsp_new(const struct cli *cli, const char *datadir);
 int lsp_run(struct server *sv, FILE *in, FILE *out);
 void lsp_free(struct server *sv);
 
+_Noreturn void cli_nomem(void);
 void *xmalloc(size_t n);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);

@@ -786,6 +786,72 @@ pl_result_free(struct postlint_result *res)
 	memset(res, 0, sizeof(*res));
 }
 
+static const char *
+keep(struct pl_pool *pool, const char *s)
+{
+	return s == NULL ? NULL : pl_pool_strndup(pool, s, strlen(s));
+}
+
+/* A deep copy: every string the result points at (source lines, messages,
+ * suggestions, metadata) moves into the copy's own pool. */
+struct postlint_result *
+postlint_result_copy(const struct postlint_result *res)
+{
+	struct postlint_result *c = pl_calloc(1, sizeof(*c));
+	size_t i, j;
+
+	c->chk = res->chk;
+	c->source = keep(&c->pool, res->source);
+	c->line = res->line;
+	c->score = res->score;
+	c->threshold = res->threshold;
+	c->passed = res->passed;
+	memcpy(c->metrics, res->metrics, sizeof(c->metrics));
+	c->nfindings = c->capf = res->nfindings;
+	c->findings = pl_calloc(res->nfindings ? res->nfindings : 1,
+	    sizeof(*c->findings));
+	for (i = 0; i < res->nfindings; i++) {
+		const struct postlint_finding *f = &res->findings[i];
+		struct postlint_finding *g = &c->findings[i];
+		const char **sv;
+
+		*g = *f;
+		g->rule = keep(&c->pool, f->rule);
+		g->category = keep(&c->pool, f->category);
+		g->message = keep(&c->pool, f->message);
+		g->line_text = f->line_text ? pl_pool_strndup(&c->pool, f->line_text,
+		    f->line_length) : NULL;
+		sv = pl_pool_alloc(&c->pool, (f->nsuggestions + 1) * sizeof(*sv));
+		for (j = 0; j < f->nsuggestions; j++)
+			sv[j] = keep(&c->pool, f->suggestions[j]);
+		g->suggestions = sv;
+	}
+	c->nmeta = res->nmeta;
+	c->meta = pl_pool_alloc(&c->pool, (res->nmeta + 1) * sizeof(*c->meta));
+	for (i = 0; i < res->nmeta; i++) {
+		const struct postlint_meta *m = &res->meta[i];
+		struct postlint_meta *n = &c->meta[i];
+		const char **vv = pl_pool_alloc(&c->pool,
+		    (m->nvalues + 1) * sizeof(*vv));
+
+		*n = *m;
+		n->key = keep(&c->pool, m->key);
+		for (j = 0; j < m->nvalues; j++)
+			vv[j] = keep(&c->pool, m->values[j]);
+		n->values = vv;
+	}
+	return c;
+}
+
+void
+postlint_result_free(struct postlint_result *res)
+{
+	if (res == NULL)
+		return;
+	pl_result_free(res);
+	free(res);
+}
+
 const struct postlint_rule_info *
 postlint_result_rule(const struct postlint_result *res, const char *id)
 {

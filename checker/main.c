@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fnmatch.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,16 +45,10 @@ struct run {
 	int any_fail;       /* exit 1 */
 	int stopped;        /* the output went away */
 	int write_errno;    /* why: EPIPE (quiet) or a real write error */
+	struct par *par;    /* -j N: the workers; NULL: one thread */
 	struct { dev_t dev; ino_t ino; } *seen;   /* directories on the walk */
 	size_t nseen;
 };
-
-static void
-nomem(void)
-{
-	fputs("postlint: out of memory\n", stderr);
-	exit(2);
-}
 
 static void
 print_error(struct run *run, const struct postlint_error *err)
@@ -73,6 +68,35 @@ print_error(struct run *run, const struct postlint_error *err)
 	}
 }
 
+static void queue_event(struct run *run, const struct postlint_error *err,
+    const char *note);
+
+/* An error found by the main thread: shown at once, or with -j in its
+ * place among the reports of the files before it. */
+static void
+report_error(struct run *run, const struct postlint_error *err)
+{
+	if (run->par != NULL) {
+		queue_event(run, err, NULL);
+		return;
+	}
+	print_error(run, err);
+	run->any_error = 1;
+}
+
+/* A note on stderr that does not change the status (a skipped file). */
+static void
+note(struct run *run, const char *path, const char *what)
+{
+	char buf[PATH_MAX + 128];
+
+	snprintf(buf, sizeof(buf), "postlint: %s: %s\n", path, what);
+	if (run->par != NULL)
+		queue_event(run, NULL, buf);
+	else
+		fputs(buf, stderr);
+}
+
 static void
 simple_error(struct run *run, const char *file, const char *msg)
 {
@@ -81,8 +105,7 @@ simple_error(struct run *run, const char *file, const char *msg)
 	memset(&err, 0, sizeof(err));
 	snprintf(err.file, sizeof(err.file), "%s", file);
 	snprintf(err.message, sizeof(err.message), "%s", msg);
-	print_error(run, &err);
-	run->any_error = 1;
+	report_error(run, &err);
 }
 
 static int
@@ -271,7 +294,6 @@ slot_for(struct run *run, const char *path)
 	}
 	if (s->chk == NULL) {
 		s->failed = 1;
-		run->any_error = 1;
 		if (err.file[0] == '\0' && cp != NULL && strstr(err.message, cp) == NULL) {
 			char msg[sizeof(err.message)];
 			int room = (int)sizeof(msg) - 20;
@@ -280,7 +302,7 @@ slot_for(struct run *run, const char *path)
 			    err.message, room / 2, cp);
 			memcpy(err.message, msg, sizeof(msg));
 		}
-		print_error(run, &err);
+		report_error(run, &err);
 	}
 	return s;
 }
@@ -376,6 +398,348 @@ fill_input(struct run *run, struct postlint_input *in, const char *name)
 	in->column = run->cli->column;
 }
 
+/*
+ * -j N: files are judged by N worker threads, and reported by the main
+ * thread in input order, so that the output is byte for byte that of -j 1.
+ * Every file (and every error or note the walk itself finds) is a task in
+ * one queue; a worker records a task's results as copies and the main
+ * thread replays them to the reporter.  Back-pressure keeps memory
+ * bounded: a task holds at most EVENTS_MAX unreported results (a long
+ * --each-line stream waits for its turn), and workers run at most
+ * WINDOW tasks ahead of the report.
+ */
+#define EVENTS_MAX 256
+#define WINDOW 64
+
+struct event {
+	struct postlint_result *res;   /* a judged post, or */
+	struct postlint_error *err;    /* an error, or */
+	char *note;                    /* a note for stderr */
+};
+
+struct task {
+	char *path;                    /* NULL: events only */
+	int from_walk;
+	const struct postlint_checker *chk;
+	struct event *ev;
+	size_t nev, cap, consumed;
+	int done;
+};
+
+struct par {
+	struct run *run;
+	pthread_t *threads;
+	int nthreads;
+	pthread_mutex_t lock;
+	/* work: a worker waits for a task or for room in the window;
+	 * ready: the main thread waits for the head task; space: a worker
+	 * waits for its task's events to be reported */
+	pthread_cond_t work, ready, space;
+	struct task **tasks;
+	size_t ntasks, cap, next, emitted;
+	int idle;            /* workers waiting on work */
+	int main_waiting;    /* the main thread waits on ready */
+	int closing, stop;
+};
+
+/*
+ * Wakes are rationed: with many small files, a wake per event would cost
+ * more than the judging.  The main thread is woken only when it waits and
+ * the head task moved; a worker only when it waits and there is work.
+ */
+static void
+wake_main(struct par *p, struct task *t)
+{
+	if (p->main_waiting && p->emitted < p->ntasks && p->tasks[p->emitted] == t)
+		pthread_cond_signal(&p->ready);
+}
+
+/* Adds an event to T; waits while T has too many unreported.  Returns
+ * nonzero when the run is stopping. */
+static int
+task_add(struct par *p, struct task *t, const struct event *e)
+{
+	int stop;
+
+	pthread_mutex_lock(&p->lock);
+	while (t->nev - t->consumed >= EVENTS_MAX && !p->stop) {
+		wake_main(p, t);
+		pthread_cond_wait(&p->space, &p->lock);
+	}
+	if (t->nev == t->cap) {
+		t->cap = t->cap ? 2 * t->cap : 16;
+		t->ev = xrealloc(t->ev, t->cap * sizeof(*t->ev));
+	}
+	t->ev[t->nev++] = *e;
+	stop = p->stop;
+	if (t->nev - t->consumed >= 32)
+		wake_main(p, t);
+	pthread_mutex_unlock(&p->lock);
+	return stop;
+}
+
+struct task_ctx {
+	struct par *p;
+	struct task *t;
+};
+
+static int
+task_result(const struct postlint_result *res, void *data)
+{
+	struct task_ctx *c = data;
+	struct event e = { postlint_result_copy(res), NULL, NULL };
+
+	return task_add(c->p, c->t, &e);
+}
+
+static void
+task_error(const struct postlint_error *err, void *data)
+{
+	struct task_ctx *c = data;
+	struct event e = { NULL, xmalloc(sizeof(*err)), NULL };
+
+	*e.err = *err;
+	(void)task_add(c->p, c->t, &e);
+}
+
+static void
+task_note(struct task_ctx *c, const char *path, const char *what)
+{
+	size_t n = strlen(path) + strlen(what) + 16;
+	struct event e = { NULL, NULL, xmalloc(n) };
+
+	snprintf(e.note, n, "postlint: %s: %s\n", path, what);
+	(void)task_add(c->p, c->t, &e);
+}
+
+/* What check_file does, in a worker, into the task's events. */
+static void
+run_task(struct par *p, struct task *t)
+{
+	struct run *run = p->run;
+	struct task_ctx c = { p, t };
+	struct postlint_input in;
+	int is_stdin = strcmp(t->path, "-") == 0;
+	FILE *fp;
+
+	if (is_stdin)
+		fp = stdin;
+	else if ((fp = fopen(t->path, "rb")) == NULL) {
+		struct postlint_error err;
+
+		memset(&err, 0, sizeof(err));
+		snprintf(err.file, sizeof(err.file), "%s", t->path);
+		snprintf(err.message, sizeof(err.message), "%s", strerror(errno));
+		task_error(&err, &c);
+		return;
+	}
+	if (t->from_walk && looks_binary(fp)) {
+		task_note(&c, t->path, "binary file skipped");
+		fclose(fp);
+		return;
+	}
+	fill_input(run, &in, is_stdin ? (run->cli->stdin_filename ?
+	    run->cli->stdin_filename : "-") : t->path);
+	(void)postlint_check_stream(t->chk, &in, fp, task_result, task_error, &c);
+	if (!is_stdin)
+		fclose(fp);
+}
+
+static void *
+worker(void *arg)
+{
+	struct par *p = arg;
+
+	pthread_mutex_lock(&p->lock);
+	for (;;) {
+		struct task *t;
+
+		while ((p->next >= p->ntasks && !p->closing) ||
+		    (p->next < p->ntasks && p->next >= p->emitted + WINDOW &&
+		    !p->stop)) {
+			p->idle++;
+			pthread_cond_wait(&p->work, &p->lock);
+			p->idle--;
+		}
+		if (p->next >= p->ntasks)
+			break;
+		t = p->tasks[p->next++];
+		pthread_mutex_unlock(&p->lock);
+		if (t->path != NULL && !p->stop)
+			run_task(p, t);
+		pthread_mutex_lock(&p->lock);
+		t->done = 1;
+		wake_main(p, t);
+	}
+	pthread_mutex_unlock(&p->lock);
+	return NULL;
+}
+
+static void
+add_task(struct par *p, struct task *t)
+{
+	pthread_mutex_lock(&p->lock);
+	if (p->ntasks == p->cap) {
+		p->cap = p->cap ? 2 * p->cap : 64;
+		p->tasks = xrealloc(p->tasks, p->cap * sizeof(*p->tasks));
+	}
+	p->tasks[p->ntasks++] = t;
+	if (p->idle > 0)
+		pthread_cond_signal(&p->work);
+	pthread_mutex_unlock(&p->lock);
+}
+
+static void
+queue_event(struct run *run, const struct postlint_error *err, const char *msg)
+{
+	struct task *t = xmalloc(sizeof(*t));
+
+	memset(t, 0, sizeof(*t));
+	t->ev = xmalloc(sizeof(*t->ev));
+	t->cap = t->nev = 1;
+	memset(t->ev, 0, sizeof(*t->ev));
+	if (err != NULL) {
+		t->ev->err = xmalloc(sizeof(*err));
+		*t->ev->err = *err;
+	} else
+		t->ev->note = xstrdup(msg);
+	add_task(run->par, t);
+}
+
+/* The main thread's side: reports one event, as -j 1 would have. */
+static void
+replay(struct run *run, struct event *e)
+{
+	if (e->res != NULL) {
+		if (!run->stopped)
+			(void)on_result(e->res, run);
+		postlint_result_free(e->res);
+	} else if (e->err != NULL) {
+		run->any_error = 1;
+		print_error(run, e->err);
+		free(e->err);
+	} else {
+		fputs(e->note, stderr);
+		free(e->note);
+	}
+}
+
+/* Reports the tasks that are ready, in order; with BLOCK, waits until the
+ * first LIMIT tasks are reported. */
+static void
+drain(struct par *p, int block, size_t limit)
+{
+	pthread_mutex_lock(&p->lock);
+	while (p->emitted < p->ntasks) {
+		struct task *t = p->tasks[p->emitted];
+
+		if (t->consumed < t->nev) {
+			/* take every waiting event at once, report them unlocked */
+			size_t n = t->nev - t->consumed, i;
+			struct event *batch = xmalloc(n * sizeof(*batch));
+
+			memcpy(batch, t->ev + t->consumed, n * sizeof(*batch));
+			t->consumed = t->nev = 0;
+			pthread_cond_broadcast(&p->space);
+			pthread_mutex_unlock(&p->lock);
+			for (i = 0; i < n; i++)
+				replay(p->run, &batch[i]);
+			free(batch);
+			pthread_mutex_lock(&p->lock);
+			if (p->run->stopped && !p->stop) {
+				p->stop = 1;
+				pthread_cond_broadcast(&p->space);
+				pthread_cond_broadcast(&p->work);
+			}
+			continue;
+		}
+		if (t->done) {
+			free(t->ev);
+			free(t->path);
+			free(t);
+			p->tasks[p->emitted++] = NULL;
+			/* room in the window for a waiting worker */
+			if (p->idle > 0 && p->next < p->ntasks &&
+			    p->next < p->emitted + WINDOW)
+				pthread_cond_signal(&p->work);
+			continue;
+		}
+		if (!block || p->emitted >= limit)
+			break;
+		p->main_waiting = 1;
+		pthread_cond_wait(&p->ready, &p->lock);
+		p->main_waiting = 0;
+	}
+	pthread_mutex_unlock(&p->lock);
+}
+
+static void
+submit(struct run *run, const char *path, int from_walk,
+    const struct postlint_checker *chk)
+{
+	struct par *p = run->par;
+	struct task *t = xmalloc(sizeof(*t));
+
+	memset(t, 0, sizeof(*t));
+	t->path = xstrdup(path);
+	t->from_walk = from_walk;
+	t->chk = chk;
+	add_task(p, t);
+	if (p->ntasks > p->emitted + 2 * WINDOW)
+		drain(p, 1, p->ntasks - WINDOW);
+}
+
+static void
+par_start(struct run *run, int n)
+{
+	struct par *p = xmalloc(sizeof(*p));
+	int i;
+
+	memset(p, 0, sizeof(*p));
+	p->run = run;
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->work, NULL);
+	pthread_cond_init(&p->ready, NULL);
+	pthread_cond_init(&p->space, NULL);
+	p->threads = xmalloc((size_t)n * sizeof(*p->threads));
+	for (i = 0; i < n; i++)
+		if (pthread_create(&p->threads[i], NULL, worker, p) != 0)
+			break;
+	p->nthreads = i;
+	run->par = p;
+	if (i == 0) {   /* no thread: judge in this one */
+		free(p->threads);
+		free(p);
+		run->par = NULL;
+	}
+}
+
+static void
+par_finish(struct run *run)
+{
+	struct par *p = run->par;
+	int i;
+
+	if (p == NULL)
+		return;
+	pthread_mutex_lock(&p->lock);
+	p->closing = 1;
+	pthread_cond_broadcast(&p->work);
+	pthread_mutex_unlock(&p->lock);
+	drain(p, 1, (size_t)-1);
+	for (i = 0; i < p->nthreads; i++)
+		pthread_join(p->threads[i], NULL);
+	drain(p, 1, (size_t)-1);
+	run->par = NULL;
+	free(p->tasks);
+	free(p->threads);
+	pthread_mutex_destroy(&p->lock);
+	pthread_cond_destroy(&p->work);
+	pthread_cond_destroy(&p->ready);
+	pthread_cond_destroy(&p->space);
+	free(p);
+}
+
 static void
 check_file(struct run *run, const char *path, int from_walk)
 {
@@ -389,6 +753,10 @@ check_file(struct run *run, const char *path, int from_walk)
 	s = slot_for(run, path);
 	if (s->failed)
 		return;   /* the reason was reported once, with exit 2 */
+	if (run->par != NULL) {
+		submit(run, path, from_walk, s->chk);
+		return;
+	}
 	if (is_stdin)
 		fp = stdin;
 	else if ((fp = fopen(path, "rb")) == NULL) {
@@ -396,7 +764,7 @@ check_file(struct run *run, const char *path, int from_walk)
 		return;
 	}
 	if (from_walk && looks_binary(fp)) {
-		fprintf(stderr, "postlint: %s: binary file skipped\n", path);
+		note(run, path, "binary file skipped");
 		fclose(fp);
 		return;
 	}
@@ -451,8 +819,7 @@ walk_entry(struct run *run, const char *path, const char *name)
 		struct stat lst;
 
 		if (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode))
-			fprintf(stderr, "postlint: %s: dangling symbolic link "
-			    "skipped\n", path);
+			note(run, path, "dangling symbolic link skipped");
 		else
 			simple_error(run, path, strerror(errno));
 		return;
@@ -478,8 +845,8 @@ walk(struct run *run, const char *dir)
 	 * to a folder walked already) is skipped with a note. */
 	for (i = 0; i < run->nseen; i++)
 		if (run->seen[i].dev == st.st_dev && run->seen[i].ino == st.st_ino) {
-			fprintf(stderr, "postlint: %s: directory already walked "
-			    "(a symbolic link loop?); skipped\n", dir);
+			note(run, dir, "directory already walked (a symbolic link "
+			    "loop?); skipped");
 			return;
 		}
 	run->seen = xrealloc(run->seen, (run->nseen + 1) * sizeof(*run->seen));
@@ -596,7 +963,7 @@ check_staged(struct run *run)
 			simple_error(run, p, "git cat-file could not read the "
 			    "staged file");
 		else if (binary_sample((const unsigned char *)buf, blen))
-			fprintf(stderr, "postlint: %s: binary file skipped\n", p);
+			note(run, p, "binary file skipped");
 		else {
 			fill_input(run, &in, p);
 			(void)postlint_check_buffer(s->chk, &in, buf, blen, on_result,
@@ -786,10 +1153,17 @@ check_all(struct run *run)
 	run->rep = postlint_reporter_new(cli->format, stdout, flags);
 	if (cli->staged)
 		check_staged(run);
-	else if (cli->npaths == 0)
-		check_arg(run, "-");
-	for (i = 0; i < cli->npaths && !run->stopped; i++)
-		check_arg(run, cli->paths[i]);
+	else {
+		long jobs = cli->jobs > 0 ? cli->jobs : sysconf(_SC_NPROCESSORS_ONLN);
+
+		if (jobs > 1)
+			par_start(run, jobs > 256 ? 256 : (int)jobs);
+		if (cli->npaths == 0)
+			check_arg(run, "-");
+		for (i = 0; i < cli->npaths && !run->stopped; i++)
+			check_arg(run, cli->paths[i]);
+		par_finish(run);
+	}
 	if (!run->stopped && postlint_reporter_finish(run->rep) != 0) {
 		run->write_errno = errno;
 		run->stopped = 1;
@@ -804,7 +1178,7 @@ main(int argc, char **argv)
 	struct run run;
 	int status;
 
-	postlint_set_nomem_handler(nomem);
+	postlint_set_nomem_handler(cli_nomem);
 	/* A closed pipe shows as a write error, and the run ends quietly. */
 	signal(SIGPIPE, SIG_IGN);
 	if (cli_parse(argc, argv, &cli) != 0) {

@@ -1,9 +1,11 @@
 /* options.c - the CLI's option table: parsing, validation and --help, from one list. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "postlint.h"
@@ -50,6 +52,9 @@ static const struct opt {
 	{ "install-hook", 0, OPT_INSTALL_HOOK, NULL,
 	  "write a git pre-commit hook that runs --staged\n"
 	  "with the other options given, and exit" },
+	{ "jobs", 1, 'j', "N",
+	  "judge files with N threads (default: the number of\n"
+	  "cores); reports keep the input order" },
 	{ "lang", 1, OPT_LANG, "LL_CC", "the posts' language (default en_US)" },
 	{ "list-rules", 0, OPT_LIST_RULES, NULL, "list every loaded rule and exit" },
 	{ "lsp", 0, OPT_LSP, NULL,
@@ -95,15 +100,29 @@ int pl_fault_alloc(void);   /* alloc.c: the test builds' failing allocator */
 #define FAULT() 0
 #endif
 
+/*
+ * Out of memory, from any thread: the report is incomplete, so say so and
+ * exit 2 at once.  _exit, not exit: another thread may be writing the
+ * report, and exit's flushing would race with it.
+ */
+void
+cli_nomem(void)
+{
+	static const char msg[] = "postlint: out of memory\n";
+
+	if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0) {
+		/* nothing more can be done */
+	}
+	_exit(2);
+}
+
 void *
 xmalloc(size_t n)
 {
 	void *p = FAULT() ? NULL : malloc(n ? n : 1);
 
-	if (p == NULL) {
-		fputs("postlint: out of memory\n", stderr);
-		exit(2);
-	}
+	if (p == NULL)
+		cli_nomem();
 	return p;
 }
 
@@ -111,10 +130,8 @@ void *
 xrealloc(void *p, size_t n)
 {
 	p = FAULT() ? NULL : realloc(p, n ? n : 1);
-	if (p == NULL) {
-		fputs("postlint: out of memory\n", stderr);
-		exit(2);
-	}
+	if (p == NULL)
+		cli_nomem();
 	return p;
 }
 
@@ -252,6 +269,21 @@ cli_parse(int argc, char **argv, struct cli *cli)
 		case OPT_FORCE:
 			cli->force = 1;
 			break;
+		case 'j': {
+			char *end;
+			long n;
+
+			errno = 0;
+			n = strtol(optarg, &end, 10);
+			if (errno != 0 || *end != '\0' || end == optarg || n < 1 ||
+			    n > 256) {
+				cli_usage_error("-j: '%s' is not a number of threads "
+				    "(1-256)", optarg);
+				return -1;
+			}
+			cli->jobs = (int)n;
+			break;
+		}
 		case OPT_INSTALL_HOOK:
 			cli->install_hook = 1;
 			break;

@@ -290,6 +290,12 @@ struct postlint_meta {
 	int is_list;
 };
 
+/* A copy of RES that outlives the callback (for a caller that reports
+ * later, e.g. in input order from several threads); it stays valid while
+ * its checker lives.  Free it with postlint_result_free. */
+struct postlint_result *postlint_result_copy(const struct postlint_result *res);
+void postlint_result_free(struct postlint_result *res);
+
 const char *postlint_result_source(const struct postlint_result *res);
 long postlint_result_line(const struct postlint_result *res);
 int postlint_result_score(const struct postlint_result *res);

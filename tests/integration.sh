@@ -164,4 +164,36 @@ if command -v script >/dev/null 2>&1; then
 	check "colour on a terminal unless NO_COLOR" color_tty
 fi
 
+# -j: reports in input order, byte for byte those of -j 1, in every format,
+# with errors, notes, feeds and CSV files among many small posts.
+jobs_same() {
+	local d=$tmp/jtree i f
+	mkdir -p "$d/a" "$d/b/c" "$d/z"
+	for i in $(seq 1 120); do
+		printf 'Post %d: we measured the cold start again, %d ms.\n' "$i" "$i" >"$d/a/p$i.txt"
+		printf 'Follow me please!!! #f4f %d\n' "$i" >"$d/b/c/q$i.md"
+	done
+	cp "$top/tests/cli/sources/feed.rss" "$top/tests/cli/sources/queue.csv" "$top/tests/cli/sources/bad-yaml.md" "$d/z/"
+	printf 'bad \xff byte\n' >"$d/a/p50.txt"
+	head -c 2000 /bin/sh >"$d/b/prog.txt"
+	ln -s "$d/nowhere" "$d/b/dangling.txt"
+	for f in text json jsonl sarif checkstyle junit github; do
+		"$bin" --no-config -j 1 --format=$f "$d" nosuch.txt >"$tmp/j1.out" 2>"$tmp/j1.err"
+		local r1=$?
+		"$bin" --no-config -j 3 --format=$f "$d" nosuch.txt >"$tmp/j3.out" 2>"$tmp/j3.err"
+		local r3=$?
+		[ $r1 = $r3 ] && [ $r1 = 2 ] && cmp "$tmp/j1.out" "$tmp/j3.out" && cmp "$tmp/j1.err" "$tmp/j3.err" ||
+			{ echo "format $f differs (exit $r1 / $r3)"; diff "$tmp/j1.out" "$tmp/j3.out" | head; diff "$tmp/j1.err" "$tmp/j3.err" | head; return 1; }
+	done
+	# and a closed pipe still ends a threaded run quietly
+	"$bin" --no-config -j 2 "$d" 2>"$tmp/jp.err" | head -n 1 >/dev/null
+	[ ! -s "$tmp/jp.err" ] || ! grep -v 'skipped\|invalid UTF-8\|front matter\|No such' "$tmp/jp.err"
+}
+check "-j 3: reports byte for byte those of -j 1" jobs_same
+jobs_usage() {
+	"$bin" -j 0 /dev/null 2>"$tmp/ju.err"
+	[ $? = 2 ] && grep -qx "postlint: -j: '0' is not a number of threads (1-256)" "$tmp/ju.err"
+}
+check "-j needs a number of threads" jobs_usage
+
 echo "$pass passed, $fail failed"
