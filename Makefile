@@ -69,6 +69,7 @@ check: all unit
 	$(MAKE) BUILD=build-asan OPT='-O1 -g -fno-omit-frame-pointer' \
 		SAN='-fsanitize=address,undefined -fno-sanitize-recover=all -DPL_FAULT_INJECTION' \
 		all unit build-asan/fault-shim.so
+	$(MAKE) BUILD=build-tsan CC=clang OPT='-O1 -g' SAN='-fsanitize=thread' all
 	$(MAKE) fuzz-build
 	FUZZ_SMOKE=$(FUZZ_SMOKE) bash tests/run.sh
 
@@ -132,6 +133,6 @@ uninstall:
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:
-	rm -rf build build-asan build-fuzz postlint
+	rm -rf build build-asan build-fuzz build-tsan postlint
 
 .PHONY: all unit check check-valgrind bench eval install uninstall clean fuzz fuzz-build

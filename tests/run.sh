@@ -58,6 +58,27 @@ for m in man/*.[0-9]; do
 	one "mandoc -Tlint $m" mandoc -Tlint -Wwarning "$m"
 done
 one "--help lists every option in postlint(1)" bash tests/help-matches-man.sh "$top/postlint"
+# ThreadSanitizer over a threaded run: many files, every format, errors
+tsan_jobs() {
+	local d f
+	d=$(mktemp -d) || return 1
+	for f in $(seq 1 200); do
+		printf 'Post %d: follow me please!!! we measured it, recieve the notes.\n' "$f" >"$d/p$f.txt"
+	done
+	cp -r tests/cli/sources "$d/"
+	for f in text json sarif junit; do
+		TSAN_OPTIONS=halt_on_error=1:exitcode=66 build-tsan/postlint --no-config -j 4 \
+			--format=$f "$d" >/dev/null 2>"$d/err"
+		[ $? = 66 ] && { cat "$d/err"; rm -rf "$d"; return 1; }
+	done
+	rm -rf "$d"
+}
+if [ -x build-tsan/postlint ]; then
+	one "ThreadSanitizer: -j 4 over a tree" tsan_jobs
+else
+	echo "FAIL: no ThreadSanitizer build (build-tsan/postlint)"
+	fail=$((fail + 1))
+fi
 # libFuzzer smoke: each target for FUZZ_SMOKE seconds, two at a time, and
 # every crasher kept in tests/fuzz/regress replayed
 if ls build-fuzz/fuzz_* >/dev/null 2>&1; then
