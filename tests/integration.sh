@@ -196,4 +196,14 @@ jobs_usage() {
 }
 check "-j needs a number of threads" jobs_usage
 
+# A write error that is not a closed pipe: the report is incomplete, and
+# postlint says so and exits 2 rather than 1.
+full_disk() {
+	printf 'Follow me please!!!\n' | "$bin" --no-config - >/dev/full 2>"$tmp/full.err"
+	[ $? = 2 ] && grep -qx 'postlint: cannot write the report: No space left on device' "$tmp/full.err"
+}
+if [ -w /dev/full ]; then
+	check "a full disk is an error, not a closed pipe" full_disk
+fi
+
 echo "$pass passed, $fail failed"
