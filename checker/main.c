@@ -561,8 +561,11 @@ worker(void *arg)
 			pthread_cond_wait(&p->work, &p->lock);
 			p->idle--;
 		}
-		if (p->next >= p->ntasks)
+		if (p->next >= p->ntasks) {
+			/* closing with nothing left: let the others see it too */
+			pthread_cond_broadcast(&p->work);
 			break;
+		}
 		t = p->tasks[p->next++];
 		pthread_mutex_unlock(&p->lock);
 		if (t->path != NULL && !p->stop)
@@ -658,10 +661,10 @@ drain(struct par *p, int block, size_t limit)
 			free(t->path);
 			free(t);
 			p->tasks[p->emitted++] = NULL;
-			/* room in the window for a waiting worker */
+			/* room in the window for the waiting workers */
 			if (p->idle > 0 && p->next < p->ntasks &&
 			    p->next < p->emitted + WINDOW)
-				pthread_cond_signal(&p->work);
+				pthread_cond_broadcast(&p->work);
 			continue;
 		}
 		if (!block || p->emitted >= limit)
@@ -727,6 +730,10 @@ par_finish(struct run *run)
 	pthread_cond_broadcast(&p->work);
 	pthread_mutex_unlock(&p->lock);
 	drain(p, 1, (size_t)-1);
+	/* every task is reported: wake any worker still waiting for room */
+	pthread_mutex_lock(&p->lock);
+	pthread_cond_broadcast(&p->work);
+	pthread_mutex_unlock(&p->lock);
 	for (i = 0; i < p->nthreads; i++)
 		pthread_join(p->threads[i], NULL);
 	drain(p, 1, (size_t)-1);
