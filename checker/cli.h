@@ -68,6 +68,8 @@ int lsp_run(struct server *sv, FILE *in, FILE *out);
 void lsp_free(struct server *sv);
 
 _Noreturn void cli_nomem(void);
+/* Whether PATH is a regular file (after symlinks). */
+int cli_is_file(const char *path);
 void *xmalloc(size_t n);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);

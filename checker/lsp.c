@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -305,14 +304,6 @@ uri_path(const char *uri)
 	return p;
 }
 
-static int
-is_file(const char *path)
-{
-	struct stat st;
-
-	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
-}
-
 /* The nearest .postlint.xml above PATH's directory, or NULL. */
 static char *
 nearest_config(const char *path)
@@ -331,7 +322,7 @@ nearest_config(const char *path)
 	for (;;) {
 		snprintf(probe, sizeof(probe), "%s/.postlint.xml",
 		    strcmp(dir, "/") == 0 ? "" : dir);
-		if (is_file(probe))
+		if (cli_is_file(probe))
 			return xstrdup(probe);
 		if ((slash = strrchr(dir, '/')) == NULL || strcmp(dir, "/") == 0)
 			return NULL;

@@ -108,14 +108,6 @@ simple_error(struct run *run, const char *file, const char *msg)
 	report_error(run, &err);
 }
 
-static int
-is_file(const char *path)
-{
-	struct stat st;
-
-	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
-}
-
 /*
  * The data folder: POSTLINT_DATADIR; else next to the binary, installed
  * (BIN/../share/postlint) or in the build tree (the binary beside rules/);
@@ -140,14 +132,14 @@ find_datadir(void)
 			*slash = '\0';
 			snprintf(probe, sizeof(probe), "%s/../share/postlint/rules/"
 			    "postlint.rng", exe);
-			if (is_file(probe)) {
+			if (cli_is_file(probe)) {
 				char real[PATH_MAX];
 
 				snprintf(probe, sizeof(probe), "%s/../share/postlint", exe);
 				return xstrdup(realpath(probe, real) ? real : probe);
 			}
 			snprintf(probe, sizeof(probe), "%s/rules/postlint.rng", exe);
-			if (is_file(probe))
+			if (cli_is_file(probe))
 				return xstrdup(exe);
 		}
 	}
@@ -191,7 +183,7 @@ find_config(struct run *run, const char *dir)
 
 			snprintf(probe, sizeof(probe), "%s/.postlint.xml",
 			    strcmp(walk, "/") == 0 ? "" : walk);
-			if (is_file(probe)) {
+			if (cli_is_file(probe)) {
 				r = display_path(probe);
 				break;
 			}
@@ -398,6 +390,48 @@ fill_input(struct run *run, struct postlint_input *in, const char *name)
 	in->column = run->cli->column;
 }
 
+/* Where a judged file's results, errors and notes go: straight to the
+ * report, or (with -j) into a task that is reported in its turn. */
+struct sink {
+	postlint_result_fn result;
+	postlint_error_fn error;
+	void (*note)(void *data, const char *path, const char *what);
+	void *data;
+};
+
+/* Opens PATH ("-": stdin), skips a binary file found by a walk, and
+ * judges it with CHK into K. */
+static void
+judge_file(struct run *run, const char *path, int from_walk,
+    const struct postlint_checker *chk, const struct sink *k)
+{
+	struct postlint_input in;
+	int is_stdin = strcmp(path, "-") == 0;
+	FILE *fp;
+
+	if (is_stdin)
+		fp = stdin;
+	else if ((fp = fopen(path, "rb")) == NULL) {
+		struct postlint_error err;
+
+		memset(&err, 0, sizeof(err));
+		snprintf(err.file, sizeof(err.file), "%s", path);
+		snprintf(err.message, sizeof(err.message), "%s", strerror(errno));
+		k->error(&err, k->data);
+		return;
+	}
+	if (from_walk && looks_binary(fp)) {
+		k->note(k->data, path, "binary file skipped");
+		fclose(fp);
+		return;
+	}
+	fill_input(run, &in, is_stdin ? (run->cli->stdin_filename ?
+	    run->cli->stdin_filename : "-") : path);
+	(void)postlint_check_stream(chk, &in, fp, k->result, k->error, k->data);
+	if (!is_stdin)
+		fclose(fp);
+}
+
 /*
  * -j N: files are judged by N worker threads, and reported by the main
  * thread in input order, so that the output is byte for byte that of -j 1.
@@ -503,8 +537,9 @@ task_error(const struct postlint_error *err, void *data)
 }
 
 static void
-task_note(struct task_ctx *c, const char *path, const char *what)
+task_note(void *data, const char *path, const char *what)
 {
+	struct task_ctx *c = data;
 	size_t n = strlen(path) + strlen(what) + 16;
 	struct event e = { NULL, NULL, xmalloc(n) };
 
@@ -516,33 +551,10 @@ task_note(struct task_ctx *c, const char *path, const char *what)
 static void
 run_task(struct par *p, struct task *t)
 {
-	struct run *run = p->run;
 	struct task_ctx c = { p, t };
-	struct postlint_input in;
-	int is_stdin = strcmp(t->path, "-") == 0;
-	FILE *fp;
+	struct sink k = { task_result, task_error, task_note, &c };
 
-	if (is_stdin)
-		fp = stdin;
-	else if ((fp = fopen(t->path, "rb")) == NULL) {
-		struct postlint_error err;
-
-		memset(&err, 0, sizeof(err));
-		snprintf(err.file, sizeof(err.file), "%s", t->path);
-		snprintf(err.message, sizeof(err.message), "%s", strerror(errno));
-		task_error(&err, &c);
-		return;
-	}
-	if (t->from_walk && looks_binary(fp)) {
-		task_note(&c, t->path, "binary file skipped");
-		fclose(fp);
-		return;
-	}
-	fill_input(run, &in, is_stdin ? (run->cli->stdin_filename ?
-	    run->cli->stdin_filename : "-") : t->path);
-	(void)postlint_check_stream(t->chk, &in, fp, task_result, task_error, &c);
-	if (!is_stdin)
-		fclose(fp);
+	judge_file(p->run, t->path, t->from_walk, t->chk, &k);
 }
 
 static void *
@@ -748,38 +760,26 @@ par_finish(struct run *run)
 }
 
 static void
+run_note(void *data, const char *path, const char *what)
+{
+	note(data, path, what);
+}
+
+static void
 check_file(struct run *run, const char *path, int from_walk)
 {
-	struct postlint_input in;
+	struct sink k = { on_result, on_error, run_note, run };
 	struct slot *s;
-	FILE *fp;
-	int is_stdin = strcmp(path, "-") == 0;
 
 	if (run->stopped)
 		return;
 	s = slot_for(run, path);
 	if (s->failed)
 		return;   /* the reason was reported once, with exit 2 */
-	if (run->par != NULL) {
+	if (run->par != NULL)
 		submit(run, path, from_walk, s->chk);
-		return;
-	}
-	if (is_stdin)
-		fp = stdin;
-	else if ((fp = fopen(path, "rb")) == NULL) {
-		simple_error(run, path, strerror(errno));
-		return;
-	}
-	if (from_walk && looks_binary(fp)) {
-		note(run, path, "binary file skipped");
-		fclose(fp);
-		return;
-	}
-	fill_input(run, &in, is_stdin ? (run->cli->stdin_filename ?
-	    run->cli->stdin_filename : "-") : path);
-	(void)postlint_check_stream(s->chk, &in, fp, on_result, on_error, run);
-	if (!is_stdin)
-		fclose(fp);
+	else
+		judge_file(run, path, from_walk, s->chk, &k);
 }
 
 static const char *const walk_exts[] = {
