@@ -31,7 +31,7 @@ LIB_SRC = alloc.c checker.c config.c engine.c frontmatter.c metrics.c pack.c \
 CLI_SRC = git.c lsp.c main.c options.c
 LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ = $(CLI_SRC:%.c=$(BUILD)/%.o)
-UNIT = tokens position pack score api spell
+UNIT = tokens position pack score api spell lexicon
 UNIT_BIN = $(UNIT:%=$(BUILD)/test_%)
 HEADERS = checker/postlint.h checker/internal.h checker/report.h checker/cli.h
 

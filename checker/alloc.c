@@ -229,34 +229,87 @@ pl_set_has(const struct pl_set *s, const char *k, size_t n)
 	return s->keys[slot(s, k, n)] != NULL;
 }
 
-int
-pl_set_add(struct pl_set *s, const char *k, size_t n)
+static void
+grow(struct pl_set *s)
+{
+	struct pl_set old = *s;
+	size_t i, j;
+
+	s->cap = old.cap ? old.cap * 2 : 64;
+	s->keys = pl_calloc(s->cap, sizeof(*s->keys));
+	s->lens = pl_calloc(s->cap, sizeof(*s->lens));
+	s->weights = old.weights ? pl_calloc(s->cap, sizeof(*s->weights)) : NULL;
+	for (j = 0; j < old.cap; j++)
+		if (old.keys[j] != NULL) {
+			i = slot(s, old.keys[j], old.lens[j]);
+			s->keys[i] = old.keys[j];
+			s->lens[i] = old.lens[j];
+			if (s->weights != NULL)
+				s->weights[i] = old.weights[j];
+		}
+	free(old.keys);
+	free(old.lens);
+	free(old.weights);
+}
+
+/* The slot of K, added when new (weighing 1 in a weighted set). */
+static size_t
+put(struct pl_set *s, const char *k, size_t n, int *added)
 {
 	size_t i;
 
-	if (2 * (s->n + 1) > s->cap) {
-		struct pl_set old = *s;
-		size_t j;
-
-		s->cap = old.cap ? old.cap * 2 : 64;
-		s->keys = pl_calloc(s->cap, sizeof(*s->keys));
-		s->lens = pl_calloc(s->cap, sizeof(*s->lens));
-		for (j = 0; j < old.cap; j++)
-			if (old.keys[j] != NULL) {
-				i = slot(s, old.keys[j], old.lens[j]);
-				s->keys[i] = old.keys[j];
-				s->lens[i] = old.lens[j];
-			}
-		free(old.keys);
-		free(old.lens);
-	}
+	if (2 * (s->n + 1) > s->cap)
+		grow(s);
 	i = slot(s, k, n);
-	if (s->keys[i] != NULL)
-		return 0;
-	s->keys[i] = pl_strndup(k, n);
-	s->lens[i] = n;
-	s->n++;
-	return 1;
+	*added = s->keys[i] == NULL;
+	if (*added) {
+		s->keys[i] = pl_strndup(k, n);
+		s->lens[i] = n;
+		if (s->weights != NULL)
+			s->weights[i] = 1.0f;
+		s->n++;
+	}
+	return i;
+}
+
+int
+pl_set_add(struct pl_set *s, const char *k, size_t n)
+{
+	int added;
+
+	put(s, k, n, &added);
+	return added;
+}
+
+void
+pl_set_weigh(struct pl_set *s, const char *k, size_t n, float w)
+{
+	size_t i, j;
+	int added;
+
+	if (s->weights == NULL) {
+		if (s->cap == 0)
+			grow(s);
+		s->weights = pl_calloc(s->cap, sizeof(*s->weights));
+		for (j = 0; j < s->cap; j++)
+			s->weights[j] = 1.0f;
+	}
+	i = put(s, k, n, &added);
+	if (added || s->weights[i] < w)
+		s->weights[i] = w;
+}
+
+float
+pl_set_weight(const struct pl_set *s, const char *k, size_t n)
+{
+	size_t i;
+
+	if (s->n == 0)
+		return 0.0f;
+	i = slot(s, k, n);
+	if (s->keys[i] == NULL)
+		return 0.0f;
+	return s->weights != NULL ? s->weights[i] : 1.0f;
 }
 
 void
@@ -277,11 +330,32 @@ pl_set_free(struct pl_set *s)
 	pl_set_clear(s);
 	free(s->keys);
 	free(s->lens);
+	free(s->weights);
 	memset(s, 0, sizeof(*s));
 }
 
+/* A weight as a lexicon writes it: digits, optionally a point and more
+ * digits, in (0, 1].  Parsed by hand, so the locale cannot change it. */
+static int
+parse_weight(const char *s, size_t n, float *out)
+{
+	double v = 0.0, scale = 1.0;
+	size_t i = 0, digits = 0;
+
+	for (; i < n && s[i] >= '0' && s[i] <= '9'; i++, digits++)
+		v = v * 10.0 + (s[i] - '0');
+	if (i < n && s[i] == '.')
+		for (i++; i < n && s[i] >= '0' && s[i] <= '9'; i++, digits++)
+			v += (s[i] - '0') * (scale /= 10.0);
+	if (i != n || digits == 0 || digits > 12 || v <= 0.0 || v > 1.0)
+		return -1;
+	*out = (float)v;
+	return 0;
+}
+
 int
-pl_set_load(struct pl_set *s, const char *path, struct postlint_error *err)
+pl_set_load(struct pl_set *s, const char *path, int weighted,
+    struct postlint_error *err)
 {
 	FILE *fp;
 	char line[512];
@@ -310,6 +384,33 @@ pl_set_load(struct pl_set *s, const char *path, struct postlint_error *err)
 		}
 		for (size_t j = i; j < n; j++)
 			line[j] = (char)tolower((unsigned char)line[j]);
+		if (weighted) {
+			size_t end = i, w;
+			float wt;
+
+			while (end < n && !isspace((unsigned char)line[end]))
+				end++;
+			for (w = end; w < n && isspace((unsigned char)line[w]); w++)
+				;
+			if (w == n) {
+				pl_set_add(s, line + i, end - i);
+				continue;
+			}
+			if (parse_weight(line + w, n - w, &wt) != 0) {
+				long col = 1;
+
+				for (size_t j = 0; j < w; j++)
+					col += ((unsigned char)line[j] & 0xC0) != 0x80;
+				pl_error_set(err, path, lineno, col,
+				    "a word's weight must be a number above 0 "
+				    "and at most 1, not '%.*s'", (int)(n - w),
+				    line + w);
+				fclose(fp);
+				return -1;
+			}
+			pl_set_weigh(s, line + i, end - i, wt);
+			continue;
+		}
 		pl_set_add(s, line + i, n - i);
 	}
 	if (ferror(fp)) {

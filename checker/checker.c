@@ -126,11 +126,11 @@ load_words(struct postlint_checker *chk, struct postlint_error *err)
 	int rc;
 
 	pl_buf_printf(&p, "%s/dicts/stop.txt", c->datadir);
-	rc = pl_set_load(&chk->stop, p.p, err);
+	rc = pl_set_load(&chk->stop, p.p, 0, err);
 	p.len = 0;
 	pl_buf_printf(&p, "%s/dicts/filler.txt", c->datadir);
 	if (rc == 0)
-		rc = pl_set_load(&chk->filler, p.p, err);
+		rc = pl_set_load(&chk->filler, p.p, 0, err);
 	p.len = 0;
 	pl_buf_printf(&p, "%s/dicts/niches/*.txt", c->datadir);
 	if (rc == 0 && glob(p.p, 0, NULL, &g) == 0) {
@@ -141,7 +141,7 @@ load_words(struct postlint_checker *chk, struct postlint_error *err)
 			struct pl_niche *nc = &chk->niches[chk->nniches++];
 
 			nc->tag = pl_strndup(base, strlen(base) - 4);
-			rc = pl_set_load(&nc->words, path, err);
+			rc = pl_set_load(&nc->words, path, 1, err);
 		}
 		globfree(&g);
 	}
@@ -194,7 +194,8 @@ pl_checker_speller(const struct postlint_checker *cchk, const char *lang,
 }
 
 /* With a dictionary, lexicons also hold their words' stems, so "runs"
- * in a post meets "running" in a lexicon. */
+ * in a post meets "running" in a lexicon; a stem weighs what the heaviest
+ * of its words does. */
 static void
 stem_lexicons(struct postlint_checker *chk, struct pl_speller *sp)
 {
@@ -205,10 +206,12 @@ stem_lexicons(struct postlint_checker *chk, struct pl_speller *sp)
 		size_t cap = s->cap;
 		char **keys = pl_calloc(cap ? cap : 1, sizeof(*keys));
 		size_t *lens = pl_calloc(cap ? cap : 1, sizeof(*lens));
+		float *wts = pl_calloc(cap ? cap : 1, sizeof(*wts));
 
 		for (j = n = 0; j < cap; j++)
 			if (s->keys[j] != NULL) {
 				keys[n] = pl_strndup(s->keys[j], s->lens[j]);
+				wts[n] = s->weights ? s->weights[j] : 1.0f;
 				lens[n++] = s->lens[j];
 			}
 		for (j = 0; j < n; j++) {
@@ -217,12 +220,17 @@ stem_lexicons(struct postlint_checker *chk, struct pl_speller *sp)
 			size_t sl;
 			const char *st;
 
-			if (e != NULL && (st = pl_spell_entry_stem(e, &sl)) != NULL)
-				pl_set_add(s, st, sl);
+			if (e != NULL && (st = pl_spell_entry_stem(e, &sl)) != NULL) {
+				if (s->weights != NULL)
+					pl_set_weigh(s, st, sl, wts[j]);
+				else
+					pl_set_add(s, st, sl);
+			}
 			free(keys[j]);
 		}
 		free(keys);
 		free(lens);
+		free(wts);
 	}
 }
 

@@ -50,18 +50,27 @@ void pl_buf_printf(struct pl_buf *b, const char *fmt, ...)
     ;
 void pl_buf_free(struct pl_buf *b);
 
-/* A set of byte strings, open addressing; strings are copied. */
+/* A set of byte strings, open addressing; strings are copied.  A set may
+ * also give each string a weight (a lexicon does); one that never was
+ * given weights weighs each of its strings 1. */
 struct pl_set {
 	char **keys;
 	size_t *lens;
+	float *weights;   /* NULL until pl_set_weigh */
 	size_t n, cap;
 };
 int pl_set_add(struct pl_set *s, const char *k, size_t n);   /* 1 if new */
 int pl_set_has(const struct pl_set *s, const char *k, size_t n);
+/* Adds K with weight W, or raises the weight of K to W. */
+void pl_set_weigh(struct pl_set *s, const char *k, size_t n, float w);
+/* The weight of K: 0 when K is not in the set. */
+float pl_set_weight(const struct pl_set *s, const char *k, size_t n);
 void pl_set_clear(struct pl_set *s);
 void pl_set_free(struct pl_set *s);
-/* Reads one word a line ('#' starts a comment); lowercases ASCII. */
-int pl_set_load(struct pl_set *s, const char *path, struct postlint_error *err);
+/* Reads one word a line ('#' starts a comment); lowercases ASCII.  With
+ * WEIGHTED, a word may be followed by its weight, a number in (0, 1]. */
+int pl_set_load(struct pl_set *s, const char *path, int weighted,
+    struct postlint_error *err);
 
 /* A small arena for strings that live as long as their owner. */
 struct pl_pool {
@@ -183,7 +192,7 @@ enum pl_metric_id {
 	PL_M_RELEVANCE, PL_M_SYLLABLES, PL_M_WORDS_PER_SENTENCE,
 	PL_M_LONGEST_SENTENCE, PL_M_FLESCH_READING_EASE,
 	PL_M_FLESCH_KINCAID_GRADE, PL_M_HEADLINE, PL_M_TOKENS, PL_M_LINKS_AWAY,
-	PL_M_X_LENGTH, PL_M_MASTODON_LENGTH, PL_M_TAGS_OFF_NICHE,
+	PL_M_X_LENGTH, PL_M_MASTODON_LENGTH, PL_M_TAGS_OFF_NICHE, PL_M_REPETITION,
 	PL_M_COUNT
 };
 /* The metric named NAME, or -1. */

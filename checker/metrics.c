@@ -13,7 +13,7 @@ static const char *const names[PL_M_COUNT] = {
 	"value_density", "relevance", "syllables", "words_per_sentence",
 	"longest_sentence", "flesch_reading_ease", "flesch_kincaid_grade",
 	"headline", "tokens", "links_away", "x_length", "mastodon_length",
-	"tags_off_niche"
+	"tags_off_niche", "repetition"
 };
 
 int
@@ -38,7 +38,8 @@ pl_metric_is_integer(int id)
 {
 	return id != PL_M_UPPERCASE_RATIO && id != PL_M_VALUE_DENSITY &&
 	    id != PL_M_RELEVANCE && id != PL_M_WORDS_PER_SENTENCE &&
-	    id != PL_M_FLESCH_READING_EASE && id != PL_M_FLESCH_KINCAID_GRADE;
+	    id != PL_M_FLESCH_READING_EASE && id != PL_M_FLESCH_KINCAID_GRADE &&
+	    id != PL_M_REPETITION;
 }
 
 /* Lowercases ASCII into BUF (at most CAP bytes); other bytes are kept, so
@@ -104,15 +105,62 @@ attachment(const char *s, size_t n)
 	return 0;
 }
 
-static int
-in_niche(const struct pl_words *w, const char *s, size_t n)
+/* The weight of a word in the audience's lexicons: the largest among
+ * them, 0 in none. */
+static float
+niche_weight(const struct pl_words *w, const char *s, size_t n)
 {
+	float best = 0.0f, x;
 	size_t i;
 
 	for (i = 0; i < w->nniche; i++)
-		if (pl_set_has(w->niche[i], s, n))
-			return 1;
-	return 0;
+		if ((x = pl_set_weight(w->niche[i], s, n)) > best)
+			best = x;
+	return best;
+}
+
+/*
+ * A hashtag is often words run together ("#climatestrike",
+ * "#StopTheSpread"); one that is not itself a lexicon word weighs what its
+ * heaviest part does: the words its capitals mark off, or else, in a tag
+ * long enough to hold two words, any lexicon word of TAG_PART or more
+ * letters inside it.  Long tags are not searched past TAG_SCAN bytes.
+ */
+#define TAG_PART 5
+#define TAG_SCAN 48
+
+static float
+hashtag_weight(const struct pl_words *w, const char *tag, size_t n,
+    const char *folded)
+{
+	float best = niche_weight(w, folded, n), x;
+	size_t i, j, caps = 0;
+
+	if (best > 0.0f)
+		return best;
+	for (i = 1; i < n; i++)
+		caps += tag[i] >= 'A' && tag[i] <= 'Z' &&
+		    !(tag[i - 1] >= 'A' && tag[i - 1] <= 'Z');
+	if (caps > 0 && tag[0] >= 'A' && tag[0] <= 'Z') {
+		/* CamelCase: the parts are the runs that start at a capital */
+		for (i = 0; i < n; i = j) {
+			for (j = i + 1; j < n && !(tag[j] >= 'A' && tag[j] <= 'Z' &&
+			    !(tag[j - 1] >= 'A' && tag[j - 1] <= 'Z')); j++)
+				;
+			if ((x = niche_weight(w, folded + i, j - i)) > best)
+				best = x;
+		}
+		return best;
+	}
+	if (n < 2 * TAG_PART - 1)   /* too short to hold two words */
+		return best;
+	if (n > TAG_SCAN)
+		n = TAG_SCAN;
+	for (i = 0; i + TAG_PART <= n; i++)
+		for (j = n; j >= i + TAG_PART; j--)
+			if ((x = niche_weight(w, folded + i, j - i)) > best)
+				best = x;
+	return best;
 }
 
 /*
@@ -235,6 +283,59 @@ platform_lengths(struct pl_match *m, const char *s, size_t n,
 	v[PL_M_MASTODON_LENGTH] = (double)masto;
 }
 
+/*
+ * Repetition: the share of a post's words (and numbers) that end a run of
+ * three words the post has already said, case aside.  "Buy now! Buy now!
+ * Buy now! Buy now!" repeats 4 of its 8 words; prose that says "one of
+ * the" twice repeats one word of many.  Only words written as prose count
+ * as a run: words with markup or code between them ("<br /><br />",
+ * "f(x) = f(y)") start a new one.  Words are compared by a 64-bit hash.
+ */
+static double
+repetition(const char *s, const struct pl_tokens *toks)
+{
+	struct pl_set seen = { 0 };
+	uint64_t h[3] = { 0, 0, 0 };
+	size_t i, j, words = 0, repeated = 0;
+
+	size_t run = 0, end = 0;
+
+	for (i = 0; i < toks->n; i++) {
+		const struct postlint_token *t = &toks->v[i];
+		uint64_t x = 1469598103934665603ULL;
+		unsigned char key[24];
+
+		if (t->kind != POSTLINT_TOKEN_WORD && t->kind != POSTLINT_TOKEN_NUMBER)
+			continue;
+		words++;
+		/* prose between words: spaces, sentence punctuation, quotes and
+		 * anything beyond ASCII (curly quotes, dashes, emoji) */
+		for (j = end; j < t->offset && run > 0; j++) {
+			unsigned char c = (unsigned char)s[j];
+
+			if (c < 0x80 && strchr(" \t\r\n,.!?;:'\"-", c) == NULL)
+				run = 0;
+		}
+		end = t->offset + t->length;
+		for (j = 0; j < t->length; j++) {
+			unsigned char c = (unsigned char)s[t->offset + j];
+
+			x ^= (c >= 'A' && c <= 'Z') ? c + 32 : c;
+			x *= 1099511628211ULL;
+		}
+		h[0] = h[1];
+		h[1] = h[2];
+		h[2] = x;
+		if (++run < 3)
+			continue;
+		memcpy(key, h, sizeof(key));
+		if (!pl_set_add(&seen, (const char *)key, sizeof(key)))
+			repeated++;
+	}
+	pl_set_free(&seen);
+	return words > 0 ? (double)repeated / (double)words : 0.0;
+}
+
 void
 pl_metrics_compute(struct pl_uclass *uc, struct pl_match *m,
     const struct pl_words *words, const char *s, size_t n,
@@ -242,6 +343,8 @@ pl_metrics_compute(struct pl_uclass *uc, struct pl_match *m,
 {
 	struct pl_set content = { 0 }, numbers = { 0 }, relevant = { 0 },
 	    topical = { 0 };
+	double relevance = 0.0;   /* the weights of the words in RELEVANT */
+	float wt, x;
 	size_t i, upper = 0, lower = 0, chars = 0, run = 0, longest = 0;
 	size_t counted = 0, in_sentence = 0, lines = 0, line_has = 0;
 	size_t sentence_words = 0, longest_sentence = 0, syl = 0;
@@ -330,9 +433,13 @@ pl_metrics_compute(struct pl_uclass *uc, struct pl_match *m,
 				pl_set_add(&content, key, klen);
 				if (words->nniche > 0) {
 					pl_set_add(&topical, key, klen);
-					if (in_niche(words, key, klen) ||
-					    in_niche(words, buf, len))
-						pl_set_add(&relevant, key, klen);
+					wt = niche_weight(words, key, klen);
+					if (wt < 1.0f && (x = niche_weight(words, buf,
+					    len)) > wt)
+						wt = x;
+					if (wt > 0.0f &&
+					    pl_set_add(&relevant, key, klen))
+						relevance += wt;
 				}
 			}
 			break;
@@ -348,8 +455,9 @@ pl_metrics_compute(struct pl_uclass *uc, struct pl_match *m,
 			if (words->nniche > 0) {
 				len = fold(p + 1, t->length - 1, buf, sizeof(buf));
 				pl_set_add(&topical, buf, len);
-				if (in_niche(words, buf, len))
-					pl_set_add(&relevant, buf, len);
+				wt = hashtag_weight(words, p + 1, len, buf);
+				if (wt > 0.0f && pl_set_add(&relevant, buf, len))
+					relevance += wt;
 			}
 			break;
 		case POSTLINT_TOKEN_MENTION:
@@ -405,6 +513,7 @@ pl_metrics_compute(struct pl_uclass *uc, struct pl_match *m,
 	    (double)upper / (double)(upper + lower) : 0.0;
 	platform_lengths(m, s, n, toks, v);
 	v[PL_M_CONTENT_WORDS] = (double)content.n;
+	v[PL_M_REPETITION] = repetition(s, toks);
 	v[PL_M_TOKENS] = (double)counted;
 	/* Value density: distinct content words and numbers over every token
 	 * that is not punctuation (see postlint(1), VALUE DENSITY). */
@@ -414,7 +523,7 @@ pl_metrics_compute(struct pl_uclass *uc, struct pl_match *m,
 		out->is_null[PL_M_RELEVANCE] = 1;
 	else
 		v[PL_M_RELEVANCE] = topical.n > 0 ?
-		    (double)relevant.n / (double)topical.n : 0.0;
+		    relevance / (double)topical.n : 0.0;
 	pl_set_free(&content);
 	pl_set_free(&numbers);
 	pl_set_free(&relevant);
