@@ -9,7 +9,7 @@ MANDIR ?= $(PREFIX)/share/man
 
 CC ?= cc
 PKG_CONFIG ?= pkg-config
-PKGS = libpcre2-8 libxml-2.0 md4c yaml-0.1 hunspell jansson
+PKGS = libpcre2-8 libxml-2.0 md4c yaml-0.1 hunspell jansson libutf8proc
 BUILD ?= build
 
 WARN = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \

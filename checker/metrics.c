@@ -1,6 +1,7 @@
 /* metrics.c - the figures of a post: counts, ratios, value density and relevance. */
 #include <string.h>
 #include <strings.h>
+#include <utf8proc.h>
 
 #include "internal.h"
 
@@ -228,17 +229,61 @@ graphemes(struct pl_match *m, const char *s, size_t n)
 	return count;
 }
 
+/* X's weight of one code point: 1 in its light ranges (Latin, and the
+ * punctuation it lists), 2 elsewhere (CJK, most other scripts). */
+static size_t
+x_weight(uint32_t cp)
+{
+	return (cp <= 4351 || (cp >= 8192 && cp <= 8205) ||
+	    (cp >= 8208 && cp <= 8223) || (cp >= 8242 && cp <= 8247)) ? 1 : 2;
+}
+
 /*
- * Platform lengths.  X weighs each code point 1 in its light ranges
- * (Latin, and the punctuation it lists) and 2 elsewhere (CJK, most other
- * scripts), counts an emoji as 2 and every link as 23.  Mastodon counts
- * graphemes and every link as 23.  Text is not NFC-normalised first.
+ * The X length of text with no link or emoji in it, after NFC, as X
+ * counts: "e" and a combining acute are one "é".  Text in ASCII is its
+ * own NFC; other text goes through utf8proc.  Text utf8proc refuses
+ * (not UTF-8) is counted as written.
+ */
+static size_t
+x_length_nfc(const char *s, size_t n)
+{
+	utf8proc_uint8_t *nfc = NULL;
+	utf8proc_ssize_t len;
+	size_t i, k, x = 0;
+	uint32_t cp;
+
+	for (i = 0; i < n && (unsigned char)s[i] < 0x80; i++)
+		;
+	if (i == n)
+		return n;
+	len = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n,
+	    &nfc, UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+	if (len == UTF8PROC_ERROR_NOMEM)
+		pl_nomem();
+	if (len >= 0) {
+		s = (const char *)nfc;
+		n = (size_t)len;
+	}
+	for (i = 0; i < n; i += k) {
+		k = pl_utf8_decode((const unsigned char *)s + i, n - i, &cp);
+		if (k == 0)
+			k = 1, cp = 0xFFFD;
+		x += x_weight(cp);
+	}
+	free(nfc);
+	return x;
+}
+
+/*
+ * Platform lengths.  X counts the text after NFC (x_length_nfc), an
+ * emoji as 2 and every link as 23.  Mastodon counts graphemes and every
+ * link as 23.
  */
 static void
 platform_lengths(struct pl_match *m, const char *s, size_t n,
     const struct pl_tokens *toks, double *v)
 {
-	size_t i = 0, t = 0, x = 0, masto = 0;
+	size_t i = 0, t = 0, x = 0, masto = 0, plain = 0;
 
 	while (i < n) {
 		const struct postlint_token *tk = t < toks->n ? &toks->v[t] : NULL;
@@ -251,19 +296,18 @@ platform_lengths(struct pl_match *m, const char *s, size_t n,
 		}
 		if (tk != NULL && tk->offset == i && (tk->kind == POSTLINT_TOKEN_URL ||
 		    tk->kind == POSTLINT_TOKEN_EMOJI)) {
+			x += x_length_nfc(s + plain, i - plain);
 			x += tk->kind == POSTLINT_TOKEN_URL ? 23 : 2;
 			masto += tk->kind == POSTLINT_TOKEN_URL ? 23 :
 			    graphemes(m, s + i, tk->length);
 			i += tk->length;
+			plain = i;
 			continue;
 		}
 		k = pl_utf8_decode((const unsigned char *)s + i, n - i, &cp);
-		if (k == 0)
-			k = 1, cp = 0xFFFD;
-		x += (cp <= 4351 || (cp >= 8192 && cp <= 8205) ||
-		    (cp >= 8208 && cp <= 8223) || (cp >= 8242 && cp <= 8247)) ? 1 : 2;
-		i += k;
+		i += k ? k : 1;
 	}
+	x += x_length_nfc(s + plain, n - plain);
 	/* Mastodon: graphemes of everything that is not a link or emoji */
 	{
 		size_t j = 0, from = 0;

@@ -129,6 +129,25 @@ main(void)
 		postlint_checker_free(chk);
 	}
 
+	/* X counts after NFC: "e" and a combining acute are one "é", the
+	 * Angstrom sign is "Å" (weight 1, not 2); Mastodon counts graphemes */
+	{
+		char buf[4096];
+
+		chk = test_checker(NULL, NULL, &err);
+		CHECK_INT(jsonl_of(chk, "cafe\xCC\x81 \xE2\x84\xAB", buf, sizeof(buf)), 0);
+		CHECK_HAS(buf, "\"characters\":7,");
+		CHECK_HAS(buf, "\"x_length\":6,");
+		CHECK_HAS(buf, "\"mastodon_length\":6,");
+		CHECK_INT(jsonl_of(chk, "caf\xC3\xA9 \xC3\x85", buf, sizeof(buf)), 0);
+		CHECK_HAS(buf, "\"x_length\":6,");
+		/* a link and an emoji split the text; each side is normalised */
+		CHECK_INT(jsonl_of(chk, "e\xCC\x81 https://example.com/a \xF0\x9F\x98\x80 "
+		    "\xE4\xB8\xAD", buf, sizeof(buf)), 0);
+		CHECK_HAS(buf, "\"x_length\":31,");
+		postlint_checker_free(chk);
+	}
+
 	/* a post over the size limit is an error, not a result */
 	cfg = postlint_config_new(datadir());
 	postlint_config_set(cfg, "max-post-size", "10", "cli", &err);
