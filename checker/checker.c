@@ -111,10 +111,22 @@ apply_settings(struct postlint_checker *chk, struct postlint_error *err)
 	return 0;
 }
 
+static struct pl_niche *
+find_niche(const struct postlint_checker *chk, const char *tag)
+{
+	size_t i;
+
+	for (i = 0; i < chk->nniches; i++)
+		if (strcmp(chk->niches[i].tag, tag) == 0)
+			return &chk->niches[i];
+	return NULL;
+}
+
 /*
  * Every niche lexicon is loaded with the checker, not only the audience's:
- * a post's front matter may name its own audience, and the checker stays
- * read-only while it checks.  The lexicons are small.
+ * a post's front matter may name its own audience, and a broken lexicon is
+ * reported before any post is read.  The lexicons are small; their stems
+ * are added when each is first used (pl_checker_niche).
  */
 static int
 load_words(struct postlint_checker *chk, struct postlint_error *err)
@@ -146,7 +158,7 @@ load_words(struct postlint_checker *chk, struct postlint_error *err)
 		globfree(&g);
 	}
 	for (i = 0; rc == 0 && i < c->audience.n; i++)
-		if (pl_checker_niche(chk, c->audience.v[i]) == NULL) {
+		if (find_niche(chk, c->audience.v[i]) == NULL) {
 			char what[1200];
 
 			snprintf(what, sizeof(what), "no lexicon for audience tag "
@@ -193,45 +205,48 @@ pl_checker_speller(const struct postlint_checker *cchk, const char *lang,
 	return ls->sp;
 }
 
-/* With a dictionary, lexicons also hold their words' stems, so "runs"
- * in a post meets "running" in a lexicon; a stem weighs what the heaviest
- * of its words does. */
+/* With a dictionary, a lexicon also holds its words' stems, so "runs" in
+ * a post meets "running" in a lexicon; a stem weighs what the heaviest of
+ * its words does.  Done for a lexicon when it is first used: stemming
+ * every shipped word costs more than checking one post. */
 static void
-stem_lexicons(struct postlint_checker *chk, struct pl_speller *sp)
+stem_niche(struct pl_niche *nc, struct pl_speller *sp)
 {
-	size_t i, j, n;
+	struct pl_set *s = &nc->words;
+	size_t cap = s->cap, j, n;
+	char **keys = pl_calloc(cap ? cap : 1, sizeof(*keys));
+	size_t *lens = pl_calloc(cap ? cap : 1, sizeof(*lens));
+	float *wts = pl_calloc(cap ? cap : 1, sizeof(*wts));
 
-	for (i = 0; i < chk->nniches; i++) {
-		struct pl_set *s = &chk->niches[i].words;
-		size_t cap = s->cap;
-		char **keys = pl_calloc(cap ? cap : 1, sizeof(*keys));
-		size_t *lens = pl_calloc(cap ? cap : 1, sizeof(*lens));
-		float *wts = pl_calloc(cap ? cap : 1, sizeof(*wts));
-
-		for (j = n = 0; j < cap; j++)
-			if (s->keys[j] != NULL) {
-				keys[n] = pl_strndup(s->keys[j], s->lens[j]);
-				wts[n] = s->weights ? s->weights[j] : 1.0f;
-				lens[n++] = s->lens[j];
-			}
-		for (j = 0; j < n; j++) {
-			const struct pl_spell_entry *e = pl_speller_lookup(sp, keys[j],
-			    lens[j]);
-			size_t sl;
-			const char *st;
-
-			if (e != NULL && (st = pl_spell_entry_stem(e, &sl)) != NULL) {
-				if (s->weights != NULL)
-					pl_set_weigh(s, st, sl, wts[j]);
-				else
-					pl_set_add(s, st, sl);
-			}
-			free(keys[j]);
+	for (j = n = 0; j < cap; j++)
+		if (s->keys[j] != NULL) {
+			keys[n] = pl_strndup(s->keys[j], s->lens[j]);
+			wts[n] = s->weights ? s->weights[j] : 1.0f;
+			lens[n++] = s->lens[j];
 		}
-		free(keys);
-		free(lens);
-		free(wts);
+	for (j = 0; j < n; j++) {
+		const struct pl_spell_entry *e = pl_speller_lookup(sp, keys[j],
+		    lens[j]);
+		size_t sl;
+		const char *st;
+
+		if (e != NULL && (st = pl_spell_entry_stem(e, &sl)) != NULL) {
+			if (s->weights != NULL)
+				pl_set_weigh(s, st, sl, wts[j]);
+			else
+				pl_set_add(s, st, sl);
+		}
+		free(keys[j]);
 	}
+	free(keys);
+	free(lens);
+	free(wts);
+}
+
+void
+postlint_checker_set_threads(struct postlint_checker *chk, int n)
+{
+	chk->threads = n < 1 ? 1 : n > PL_MAX_THREADS ? PL_MAX_THREADS : n;
 }
 
 const char *
@@ -251,14 +266,26 @@ postlint_stem(const struct postlint_checker *chk, const char *word, size_t len,
 }
 
 const struct pl_set *
-pl_checker_niche(const struct postlint_checker *chk, const char *tag)
+pl_checker_niche(const struct postlint_checker *cchk, const char *tag)
 {
-	size_t i;
+	struct postlint_checker *chk = (struct postlint_checker *)cchk;
+	struct pl_niche *nc = find_niche(chk, tag);
 
-	for (i = 0; i < chk->nniches; i++)
-		if (strcmp(chk->niches[i].tag, tag) == 0)
-			return &chk->niches[i].words;
-	return NULL;
+	if (nc == NULL)
+		return NULL;
+	if (chk->spelling &&
+	    !atomic_load_explicit(&nc->stemmed, memory_order_acquire)) {
+		struct pl_speller *sp = pl_checker_speller(chk, NULL, NULL);
+
+		pthread_mutex_lock(&chk->lock);
+		if (!atomic_load_explicit(&nc->stemmed, memory_order_relaxed)) {
+			if (sp != NULL)
+				stem_niche(nc, sp);
+			atomic_store_explicit(&nc->stemmed, 1, memory_order_release);
+		}
+		pthread_mutex_unlock(&chk->lock);
+	}
+	return &nc->words;
 }
 
 struct postlint_checker *
@@ -300,7 +327,6 @@ postlint_checker_new(const struct postlint_config *cfg,
 			postlint_checker_free(chk);
 			return NULL;
 		}
-		stem_lexicons(chk, sp);
 	}
 	return chk;
 }
@@ -478,8 +504,8 @@ static const char *const format_names[] = {
  * over thousands of small files would otherwise map and unmap a stack per
  * file, which under threads costs a TLB shootdown each.
  */
-static struct pl_match *
-take_match(const struct postlint_checker *cchk)
+struct pl_match *
+pl_take_match(const struct postlint_checker *cchk)
 {
 	struct postlint_checker *chk = (struct postlint_checker *)cchk;
 	struct pl_match *m = NULL;
@@ -491,8 +517,8 @@ take_match(const struct postlint_checker *cchk)
 	return m != NULL ? m : pl_match_new();
 }
 
-static void
-give_match(const struct postlint_checker *cchk, struct pl_match *m)
+void
+pl_give_match(const struct postlint_checker *cchk, struct pl_match *m)
 {
 	struct postlint_checker *chk = (struct postlint_checker *)cchk;
 
@@ -597,7 +623,7 @@ dispatch(const struct postlint_checker *chk, const struct postlint_input *in,
 	ctx.on_result = on_result;
 	ctx.on_error = on_error;
 	ctx.data = data;
-	ctx.m = take_match(chk);
+	ctx.m = pl_take_match(chk);
 	if (fmt == POSTLINT_INPUT_AUTO)
 		fmt = by_extension(in->format_name ? in->format_name : in->name);
 	if (fmt == POSTLINT_INPUT_LINES) {
@@ -672,7 +698,7 @@ dispatch(const struct postlint_checker *chk, const struct postlint_input *in,
 	}
 done:
 	pl_buf_free(&b);
-	give_match(chk, ctx.m);
+	pl_give_match(chk, ctx.m);
 	if (ctx.stop)
 		return 1;
 	return ctx.failed ? -1 : 0;

@@ -4,6 +4,7 @@
 
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -322,6 +323,7 @@ struct postlint_config {
 struct pl_niche {
 	char *tag;
 	struct pl_set words;
+	atomic_int stemmed;   /* its stems added (on first use, with spelling) */
 };
 
 struct pl_lang_speller {
@@ -342,6 +344,7 @@ struct postlint_checker {
 	/* dictionaries by language, loaded when a post first needs one */
 	struct pl_lang_speller *spellers;
 	size_t nspellers, capspellers;
+	int threads;               /* for --each-line input (set_threads) */
 	struct pl_match *idle[16];  /* match state kept for the next input */
 	size_t nidle;
 	pthread_mutex_t lock;
@@ -351,6 +354,11 @@ struct postlint_checker {
  * first use; NULL with *ERR pointing at the reason when there is none. */
 struct pl_speller *pl_checker_speller(const struct postlint_checker *chk,
     const char *lang, const struct postlint_error **err);
+
+/* Match state for one thread's input, kept for reuse when given back. */
+struct pl_match *pl_take_match(const struct postlint_checker *chk);
+void pl_give_match(const struct postlint_checker *chk, struct pl_match *m);
+#define PL_MAX_THREADS 64
 
 /* The lexicon for TAG, or NULL. */
 const struct pl_set *pl_checker_niche(const struct postlint_checker *chk,

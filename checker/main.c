@@ -46,6 +46,7 @@ struct run {
 	int stopped;        /* the output went away */
 	int write_errno;    /* why: EPIPE (quiet) or a real write error */
 	struct par *par;    /* -j N: the workers; NULL: one thread */
+	int line_threads;   /* without workers: threads for --each-line */
 	struct { dev_t dev; ino_t ino; } *seen;   /* directories on the walk */
 	size_t nseen;
 };
@@ -283,6 +284,8 @@ slot_for(struct run *run, const char *path)
 	if (cfg != NULL) {
 		s->chk = postlint_checker_new(cfg, &err);
 		postlint_config_free(cfg);
+		if (s->chk != NULL && run->line_threads > 1)
+			postlint_checker_set_threads(s->chk, run->line_threads);
 	}
 	if (s->chk == NULL) {
 		s->failed = 1;
@@ -1162,9 +1165,16 @@ check_all(struct run *run)
 		check_staged(run);
 	else {
 		long jobs = cli->jobs > 0 ? cli->jobs : sysconf(_SC_NPROCESSORS_ONLN);
+		struct stat st;
 
-		if (jobs > 1)
+		/* Threads work across files: one file, or stdin, as from an
+		 * editor, is judged at once, without starting any. */
+		if (jobs > 1 && (cli->npaths > 1 || (cli->npaths == 1 &&
+		    strcmp(cli->paths[0], "-") != 0 &&
+		    stat(cli->paths[0], &st) == 0 && S_ISDIR(st.st_mode))))
 			par_start(run, jobs > 256 ? 256 : (int)jobs);
+		else if (jobs > 1)   /* one input: threads within it */
+			run->line_threads = jobs > 64 ? 64 : (int)jobs;
 		if (cli->npaths == 0)
 			check_arg(run, "-");
 		for (i = 0; i < cli->npaths && !run->stopped; i++)

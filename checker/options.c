@@ -54,8 +54,9 @@ static const struct opt {
 	  "write a git pre-commit hook that runs --staged\n"
 	  "with the other options given, and exit" },
 	{ "jobs", 1, 'j', "N",
-	  "judge files with N threads (default: the number of\n"
-	  "cores); reports keep the input order" },
+	  "judge files, or the posts of one --each-line input,\n"
+	  "with N threads (default: the number of cores);\n"
+	  "reports keep the input order" },
 	{ "lang", 1, OPT_LANG, "LL_CC", "the posts' language (default en_US)" },
 	{ "list-rules", 0, OPT_LIST_RULES, NULL, "list every loaded rule and exit" },
 	{ "lsp", 0, OPT_LSP, NULL,

@@ -48,19 +48,24 @@ trimmed(struct pl_pool *pool, xmlNodePtr n)
 		s++;
 		len--;
 	}
-	/* drop the indentation of continuation lines */
+	/* drop the indentation of continuation lines, in place: the text
+	 * only gets shorter */
 	{
-		struct pl_buf b = { 0 };
-		size_t i = 0;
+		char *w = (char *)s;
+		size_t i = 0, o = 0;
 
 		while (i < len) {
-			pl_buf_addc(&b, s[i]);
-			if (s[i++] == '\n')
+			const char *nl = memchr(s + i, '\n', len - i);
+			size_t k = nl ? (size_t)(nl - (s + i)) + 1 : len - i;
+
+			memmove(w + o, s + i, k);
+			o += k;
+			i += k;
+			if (nl != NULL)
 				while (i < len && (s[i] == ' ' || s[i] == '\t'))
 					i++;
 		}
-		r = pl_pool_strndup(pool, b.p ? b.p : "", b.len);
-		pl_buf_free(&b);
+		r = pl_pool_strndup(pool, s, o);
 	}
 	xmlFree(t);
 	return r;

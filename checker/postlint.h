@@ -109,6 +109,13 @@ struct postlint_checker;
 struct postlint_checker *postlint_checker_new(const struct postlint_config *cfg,
     struct postlint_error *err);
 void postlint_checker_free(struct postlint_checker *chk);
+/*
+ * Judges the posts of --each-line input (POSTLINT_INPUT_LINES) with N
+ * threads, up to 64; results and errors still come in input order, from
+ * the calling thread.  1, the default, starts none.  Set it before
+ * checking, not while a check runs.
+ */
+void postlint_checker_set_threads(struct postlint_checker *chk, int n);
 
 /* What the rule list and --explain show of a rule; strings are valid until
  * the checker is freed. */

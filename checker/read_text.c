@@ -1,5 +1,6 @@
 /* read_text.c - plain text: a whole input as one post (front matter allowed), or every line a post. */
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -197,12 +198,291 @@ line_post(struct pl_ctx *ctx, const char *s, size_t n, long line,
 	pl_judge(ctx, &post);
 }
 
+/*
+ * --each-line with threads (postlint_checker_set_threads).  The calling
+ * thread reads lines into batches; workers judge whole batches, keeping
+ * copies of the results; the calling thread hands them to the caller in
+ * input order, batch after batch.  At most WINDOW batches are in flight,
+ * so memory stays bounded whatever the input size.
+ */
+#define BATCH_LINES 512
+#define BATCH_BYTES (128 * 1024)
+
+struct lrec {
+	size_t at, n;          /* the line in the batch's text */
+	long line;
+	long long offset;
+};
+
+struct lev {
+	struct postlint_result *res;   /* a result, or */
+	struct postlint_error *err;    /* an error */
+};
+
+struct lbatch {
+	struct pl_buf text;
+	struct lrec *v;
+	size_t nv, capv;
+	struct lev *ev;
+	size_t nev, capev;
+	int done;
+	struct lbatch *next;
+};
+
+struct lpool {
+	struct pl_ctx *ctx;            /* the caller's */
+	pthread_t th[PL_MAX_THREADS];
+	int nth;
+	pthread_mutex_t lock;
+	pthread_cond_t work, done;
+	struct lbatch *head, *tail;    /* submitted, oldest first */
+	struct lbatch *todo;           /* the first not yet taken */
+	struct lbatch *cur;            /* being filled */
+	size_t inflight, window;
+	int closing, stop;
+};
+
+static void
+lev_add(struct lbatch *b, const struct lev *e)
+{
+	PL_GROW(b->ev, b->capev, b->nev + 1);
+	b->ev[b->nev++] = *e;
+}
+
+static int
+batch_result(const struct postlint_result *res, void *data)
+{
+	struct lev e = { postlint_result_copy(res), NULL };
+
+	lev_add(data, &e);
+	return 0;
+}
+
+static void
+batch_error(const struct postlint_error *err, void *data)
+{
+	struct lev e = { NULL, pl_malloc(sizeof(*err)) };
+
+	*e.err = *err;
+	lev_add(data, &e);
+}
+
+static void *
+lworker(void *arg)
+{
+	struct lpool *p = arg;
+	struct pl_ctx w = *p->ctx;
+
+	w.m = pl_take_match(w.chk);
+	w.on_result = batch_result;
+	w.on_error = batch_error;
+	w.failed = w.stop = 0;
+	for (;;) {
+		struct lbatch *b;
+		size_t i;
+
+		pthread_mutex_lock(&p->lock);
+		while (p->todo == NULL && !p->closing && !p->stop)
+			pthread_cond_wait(&p->work, &p->lock);
+		if (p->stop || p->todo == NULL) {
+			pthread_mutex_unlock(&p->lock);
+			break;
+		}
+		b = p->todo;
+		p->todo = b->next;
+		pthread_mutex_unlock(&p->lock);
+		w.data = b;
+		for (i = 0; i < b->nv; i++)
+			line_post(&w, b->text.p + b->v[i].at, b->v[i].n, b->v[i].line,
+			    b->v[i].offset);
+		pthread_mutex_lock(&p->lock);
+		b->done = 1;
+		pthread_cond_broadcast(&p->done);
+		pthread_mutex_unlock(&p->lock);
+	}
+	pl_give_match(w.chk, w.m);
+	return NULL;
+}
+
+static void
+lbatch_free(struct lbatch *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->nev; i++) {
+		postlint_result_free(b->ev[i].res);
+		free(b->ev[i].err);
+	}
+	free(b->ev);
+	free(b->v);
+	pl_buf_free(&b->text);
+	free(b);
+}
+
+/* Hands the head batches to the caller while they are done; with ALL,
+ * waits for every batch in flight.  Only the calling thread does this. */
+static void
+lemit(struct lpool *p, int all)
+{
+	struct pl_ctx *ctx = p->ctx;
+
+	pthread_mutex_lock(&p->lock);
+	while (p->head != NULL && !p->stop && (all || p->head->done ||
+	    p->inflight >= p->window)) {
+		struct lbatch *b = p->head;
+		size_t i;
+
+		if (!b->done) {
+			pthread_cond_wait(&p->done, &p->lock);
+			continue;
+		}
+		if ((p->head = b->next) == NULL)
+			p->tail = NULL;
+		p->inflight--;
+		pthread_mutex_unlock(&p->lock);
+		for (i = 0; i < b->nev && !ctx->stop; i++)
+			if (b->ev[i].err != NULL) {
+				ctx->failed = 1;
+				if (ctx->on_error != NULL)
+					ctx->on_error(b->ev[i].err, ctx->data);
+			} else if (ctx->on_result != NULL &&
+			    ctx->on_result(b->ev[i].res, ctx->data) != 0)
+				ctx->stop = 1;
+		lbatch_free(b);
+		pthread_mutex_lock(&p->lock);
+		if (ctx->stop && !p->stop) {
+			p->stop = 1;
+			pthread_cond_broadcast(&p->work);
+		}
+	}
+	pthread_mutex_unlock(&p->lock);
+}
+
+/* Queues the batch being filled, if any. */
+static void
+lsubmit(struct lpool *p)
+{
+	struct lbatch *b = p->cur;
+
+	if (b == NULL)
+		return;
+	p->cur = NULL;
+	if (p->ctx->stop) {   /* nobody will report it */
+		lbatch_free(b);
+		return;
+	}
+	pthread_mutex_lock(&p->lock);
+	if (p->tail != NULL)
+		p->tail->next = b;
+	else
+		p->head = b;
+	p->tail = b;
+	if (p->todo == NULL)
+		p->todo = b;
+	p->inflight++;
+	pthread_cond_signal(&p->work);
+	pthread_mutex_unlock(&p->lock);
+	lemit(p, 0);
+}
+
+/* One line, judged now or batched for the workers. */
+static void
+each_line(struct pl_ctx *ctx, struct lpool *p, const char *s, size_t n,
+    long line, long long offset)
+{
+	struct lbatch *b;
+
+	if (p == NULL) {
+		line_post(ctx, s, n, line, offset);
+		return;
+	}
+	if ((b = p->cur) == NULL) {
+		b = p->cur = pl_calloc(1, sizeof(*b));
+	}
+	PL_GROW(b->v, b->capv, b->nv + 1);
+	b->v[b->nv].at = b->text.len;
+	b->v[b->nv].n = n;
+	b->v[b->nv].line = line;
+	b->v[b->nv++].offset = offset;
+	pl_buf_add(&b->text, s, n);
+	if (b->nv >= BATCH_LINES || b->text.len >= BATCH_BYTES)
+		lsubmit(p);
+}
+
+/* Everything read so far is handed to the caller: before an error found
+ * by the reader itself, so that it comes in order, and at the end. */
+static void
+lflush(struct lpool *p)
+{
+	if (p != NULL) {
+		lsubmit(p);
+		lemit(p, 1);
+	}
+}
+
+static struct lpool *
+lpool_start(struct pl_ctx *ctx)
+{
+	struct lpool *p;
+	int i, n = ctx->chk->threads;
+
+	if (n <= 1)
+		return NULL;
+	p = pl_calloc(1, sizeof(*p));
+	p->ctx = ctx;
+	p->window = 2 * (size_t)n + 2;
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->work, NULL);
+	pthread_cond_init(&p->done, NULL);
+	for (i = 0; i < n; i++)
+		if (pthread_create(&p->th[p->nth], NULL, lworker, p) == 0)
+			p->nth++;
+	if (p->nth == 0) {   /* no thread to be had: judge here */
+		pthread_cond_destroy(&p->work);
+		pthread_cond_destroy(&p->done);
+		pthread_mutex_destroy(&p->lock);
+		free(p);
+		return NULL;
+	}
+	return p;
+}
+
+static void
+lpool_finish(struct lpool *p)
+{
+	int i;
+
+	if (p == NULL)
+		return;
+	lflush(p);
+	pthread_mutex_lock(&p->lock);
+	p->closing = 1;
+	pthread_cond_broadcast(&p->work);
+	pthread_mutex_unlock(&p->lock);
+	for (i = 0; i < p->nth; i++)
+		pthread_join(p->th[i], NULL);
+	/* after a stop, batches may be left unreported */
+	while (p->head != NULL) {
+		struct lbatch *b = p->head;
+
+		p->head = b->next;
+		lbatch_free(b);
+	}
+	if (p->cur != NULL)
+		lbatch_free(p->cur);
+	pthread_cond_destroy(&p->work);
+	pthread_cond_destroy(&p->done);
+	pthread_mutex_destroy(&p->lock);
+	free(p);
+}
+
 void
 pl_read_lines(struct pl_ctx *ctx, FILE *fp, const char *buf, size_t len)
 {
 	size_t max = ctx->chk->cfg->max_post_size;
 	long line = 1;
 	long long offset = 0;
+	struct lpool *p = lpool_start(ctx);
 
 	if (fp == NULL) {
 		size_t i = 0;
@@ -211,10 +491,11 @@ pl_read_lines(struct pl_ctx *ctx, FILE *fp, const char *buf, size_t len)
 			const char *nl = memchr(buf + i, '\n', len - i);
 			size_t e = nl ? (size_t)(nl - buf) : len;
 
-			line_post(ctx, buf + i, e - i, line, (long long)i);
+			each_line(ctx, p, buf + i, e - i, line, (long long)i);
 			i = e + 1;
 			line++;
 		}
+		lpool_finish(p);
 		return;
 	}
 	/*
@@ -235,7 +516,8 @@ pl_read_lines(struct pl_ctx *ctx, FILE *fp, const char *buf, size_t len)
 				size_t e = (size_t)(nl - b.p);
 
 				if (!skipping)
-					line_post(ctx, b.p + start, e - start, line, offset);
+					each_line(ctx, p, b.p + start, e - start, line,
+					    offset);
 				skipping = 0;
 				offset += (long long)(e + 1 - start);
 				start = scan = e + 1;
@@ -244,6 +526,7 @@ pl_read_lines(struct pl_ctx *ctx, FILE *fp, const char *buf, size_t len)
 			}
 			scan = b.len;
 			if (!skipping && b.len - start > max) {
+				lflush(p);
 				pl_ctx_error(ctx, line, 0, "post is larger than "
 				    "--max-post-size (%zu bytes); not checked", max);
 				skipping = 1;
@@ -255,8 +538,8 @@ pl_read_lines(struct pl_ctx *ctx, FILE *fp, const char *buf, size_t len)
 			}
 			if (eof) {
 				if (b.len > start && !skipping)
-					line_post(ctx, b.p + start, b.len - start, line,
-					    offset);
+					each_line(ctx, p, b.p + start, b.len - start,
+					    line, offset);
 				break;
 			}
 			if (start > 0) {   /* keep only the unfinished line */
@@ -272,8 +555,11 @@ pl_read_lines(struct pl_ctx *ctx, FILE *fp, const char *buf, size_t len)
 				b.len += got;
 				if (got < CHUNK) {
 					if (ferror(fp)) {
+						int e = errno;
+
+						lflush(p);
 						pl_ctx_error(ctx, 0, 0, "read error: %s",
-						    strerror(errno));
+						    strerror(e));
 						break;
 					}
 					eof = 1;
@@ -282,4 +568,5 @@ pl_read_lines(struct pl_ctx *ctx, FILE *fp, const char *buf, size_t len)
 		}
 		pl_buf_free(&b);
 	}
+	lpool_finish(p);
 }

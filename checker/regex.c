@@ -18,15 +18,28 @@
 #define HEAP_LIMIT_KIB 65536
 #define JIT_STACK_MAX (1024 * 1024)
 
+/*
+ * JIT compiling costs more than matching a short post does, so a pattern
+ * is interpreted until it has been run JIT_AFTER times; the thread that
+ * makes that call compiles a copy and publishes it, and later calls, from
+ * any thread, use the copy.  One post from an editor never pays for JIT;
+ * a corpus pays once per pattern.  The interpreted code is never changed
+ * after it is compiled, so threads can share it while the copy is made.
+ */
+#define JIT_AFTER 8
+
 struct pl_regex {
 	pcre2_code *code;
+	_Atomic(pcre2_code *) jit;   /* NULL until JIT_AFTER calls */
+	atomic_uint calls;
+	int may_jit;
 };
 
 struct pl_match {
 	pcre2_match_data *md;
 	pcre2_match_context *mctx;
 	pcre2_jit_stack *jit;
-	pcre2_code *grapheme;
+	struct pl_regex *grapheme;
 };
 
 /* POSTLINT_NO_JIT=1 keeps patterns interpreted, for memory checkers such
@@ -60,13 +73,37 @@ pl_regex_compile(const char *pat, size_t len, unsigned flags,
 		*erroffset = off;
 		return NULL;
 	}
-	/* JIT is an optimisation: where it is unavailable, the interpreter
-	 * gives the same results under the same limits. */
-	if (use_jit())
-		(void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
 	re = pl_malloc(sizeof(*re));
 	re->code = code;
+	atomic_init(&re->jit, NULL);
+	atomic_init(&re->calls, 0);
+	re->may_jit = use_jit();
 	return re;
+}
+
+/* The code to run RE with: its JIT copy once there is one (see
+ * JIT_AFTER).  JIT is an optimisation: where it is unavailable, the
+ * interpreter gives the same results under the same limits. */
+static const pcre2_code *
+code_for(const struct pl_regex *cre)
+{
+	struct pl_regex *re = (struct pl_regex *)cre;
+	pcre2_code *jit = atomic_load_explicit(&re->jit, memory_order_acquire);
+
+	if (jit != NULL || !re->may_jit)
+		return jit != NULL ? jit : re->code;
+	if (atomic_fetch_add_explicit(&re->calls, 1, memory_order_relaxed) + 1 ==
+	    JIT_AFTER) {
+		jit = pcre2_code_copy(re->code);
+		if (jit == NULL)
+			pl_nomem();
+		if (pcre2_jit_compile(jit, PCRE2_JIT_COMPLETE) == 0) {
+			atomic_store_explicit(&re->jit, jit, memory_order_release);
+			return jit;
+		}
+		pcre2_code_free(jit);
+	}
+	return re->code;
 }
 
 void
@@ -75,6 +112,7 @@ pl_regex_free(struct pl_regex *re)
 	if (re == NULL)
 		return;
 	pcre2_code_free(re->code);
+	pcre2_code_free(atomic_load_explicit(&re->jit, memory_order_relaxed));
 	free(re);
 }
 
@@ -82,8 +120,8 @@ struct pl_match *
 pl_match_new(void)
 {
 	struct pl_match *m = pl_calloc(1, sizeof(*m));
-	int ec;
-	PCRE2_SIZE off;
+	char msg[256];
+	size_t off;
 
 	m->md = pcre2_match_data_create(1, NULL);
 	m->mctx = pcre2_match_context_create(NULL);
@@ -95,10 +133,9 @@ pl_match_new(void)
 	pcre2_set_depth_limit(m->mctx, DEPTH_LIMIT);
 	pcre2_set_heap_limit(m->mctx, HEAP_LIMIT_KIB);
 	pcre2_jit_stack_assign(m->mctx, NULL, m->jit);
-	m->grapheme = pcre2_compile((PCRE2_SPTR) "\\X", 2, PCRE2_UTF, &ec, &off,
-	    NULL);
-	if (m->grapheme != NULL && use_jit())
-		(void)pcre2_jit_compile(m->grapheme, PCRE2_JIT_COMPLETE);
+	m->grapheme = pl_regex_compile("\\X", 2, 0, &off, msg, sizeof(msg));
+	if (m->grapheme == NULL)   /* only on an allocation failure */
+		pl_nomem();
 	return m;
 }
 
@@ -110,7 +147,7 @@ pl_match_free(struct pl_match *m)
 	pcre2_match_data_free(m->md);
 	pcre2_match_context_free(m->mctx);
 	pcre2_jit_stack_free(m->jit);
-	pcre2_code_free(m->grapheme);
+	pl_regex_free(m->grapheme);
 	free(m);
 }
 
@@ -122,8 +159,8 @@ pl_regex_next(const struct pl_regex *re, struct pl_match *m, const char *s,
 	int rc;
 
 	/* The subject was validated when it was read. */
-	rc = pcre2_match(re->code, (PCRE2_SPTR)s, n, start, PCRE2_NO_UTF_CHECK,
-	    m->md, m->mctx);
+	rc = pcre2_match(code_for(re), (PCRE2_SPTR)s, n, start,
+	    PCRE2_NO_UTF_CHECK, m->md, m->mctx);
 	if (rc == PCRE2_ERROR_NOMATCH)
 		return 0;
 	if (rc < 0)
@@ -155,8 +192,10 @@ pl_grapheme_len(struct pl_match *m, const char *s, size_t n)
 
 	if (n == 0)
 		return 0;
-	if (m->grapheme != NULL &&
-	    pcre2_match(m->grapheme, (PCRE2_SPTR)s, n, 0,
+	/* ASCII before ASCII is a grapheme of its own, but for CR LF */
+	if ((unsigned char)s[0] < 0x80 && (n == 1 || (unsigned char)s[1] < 0x80))
+		return s[0] == '\r' && n > 1 && s[1] == '\n' ? 2 : 1;
+	if (pcre2_match(code_for(m->grapheme), (PCRE2_SPTR)s, n, 0,
 	    PCRE2_ANCHORED | PCRE2_NO_UTF_CHECK, m->md, m->mctx) > 0) {
 		ov = pcre2_get_ovector_pointer(m->md);
 		if (ov[1] > 0)

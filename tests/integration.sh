@@ -209,6 +209,50 @@ jobs_end() {
 	return 0
 }
 check "-j runs always end" jobs_end
+# One --each-line input is judged by threads within it: byte for byte
+# what one thread reports, in every format, from a file and from stdin,
+# with a BOM, CRLF lines, bad bytes, a line over --max-post-size and
+# thousands of posts (more than a few batches); a closed pipe still ends
+# it quietly, and many short runs always end.
+lines_same() {
+	local f=$tmp/lines.txt i fmt
+	{
+		printf '\xef\xbb\xbfFirst post after a BOM, follow me please\r\n'
+		for i in $(seq 1 3000); do
+			case $((i % 7)) in
+			0) printf 'Post %d: we measured the cold start again, %d ms.\n' "$i" "$i" ;;
+			1) printf 'Follow me please!!! #f4f %d\r\n' "$i" ;;
+			2) printf 'bad \xff byte on %d\n' "$i" ;;
+			3) printf '\n' ;;
+			4) head -c 3000 /dev/zero | tr '\0' 'a'; printf ' %d\n' "$i" ;;
+			*) printf 'SHOUTING ABOUT THE RELEASE %d, recieve it\n' "$i" ;;
+			esac
+		done
+		printf 'last line without a break'
+	} >"$f"
+	for fmt in text gcc json jsonl sarif checkstyle junit github; do
+		"$bin" --no-config --each-line --max-post-size=2000 -j 1 --format=$fmt "$f" >"$tmp/l1.out" 2>"$tmp/l1.err"
+		local r1=$?
+		"$bin" --no-config --each-line --max-post-size=2000 -j 2 --format=$fmt "$f" >"$tmp/l2.out" 2>"$tmp/l2.err"
+		local r2=$?
+		"$bin" --no-config --each-line --max-post-size=2000 -j 5 --format=$fmt - <"$f" >"$tmp/l5.out" 2>"$tmp/l5.err"
+		local r5=$?
+		"$bin" --no-config --each-line --max-post-size=2000 -j 1 --format=$fmt - <"$f" >"$tmp/l1s.out" 2>"$tmp/l1s.err"
+		[ $r1 = 2 ] && [ $r2 = 2 ] && [ $r5 = 2 ] && cmp "$tmp/l1.out" "$tmp/l2.out" && cmp "$tmp/l1.err" "$tmp/l2.err" &&
+			cmp "$tmp/l1s.out" "$tmp/l5.out" && cmp "$tmp/l1s.err" "$tmp/l5.err" ||
+			{ echo "format $fmt differs (exit $r1 / $r2 / $r5)"; diff "$tmp/l1.out" "$tmp/l2.out" | head -5; return 1; }
+	done
+	grep -q 'larger than --max-post-size' "$tmp/l1.err" && grep -q 'invalid UTF-8' "$tmp/l1.err" || return 1
+	grep -a 'Post\|Follow' "$f" >"$tmp/lines-ok.txt"
+	"$bin" --no-config --each-line -j 2 "$tmp/lines-ok.txt" 2>"$tmp/lp.err" | head -n 1 >/dev/null
+	[ "${PIPESTATUS[0]}" != 2 ] && [ ! -s "$tmp/lp.err" ] || return 1
+	for i in $(seq 1 20); do
+		timeout 20 "$bin" --no-config --no-spelling --each-line -j 3 --format=jsonl "$f" >/dev/null 2>&1
+		[ $? = 124 ] && { echo "run $i hung"; return 1; }
+	done
+	return 0
+}
+check "--each-line with threads: byte for byte one thread's report" lines_same
 jobs_usage() {
 	"$bin" -j 0 /dev/null 2>"$tmp/ju.err"
 	[ $? = 2 ] && grep -qx "postlint: -j: '0' is not a number of threads (1-256)" "$tmp/ju.err"

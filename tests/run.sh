@@ -71,10 +71,17 @@ tsan_jobs() {
 			--format=$f "$d" >/dev/null 2>"$d/err"
 		[ $? = 66 ] && { cat "$d/err"; rm -rf "$d"; return 1; }
 	done
+	# one --each-line input, judged by threads within it
+	cat "$d"/p*.txt "$d"/p*.txt "$d"/p*.txt >"$d/lines.txt"
+	for f in text jsonl; do
+		TSAN_OPTIONS=halt_on_error=1:exitcode=66 build-tsan/postlint --no-config -j 4 \
+			--each-line --format=$f "$d/lines.txt" >/dev/null 2>"$d/err"
+		[ $? = 66 ] && { cat "$d/err"; rm -rf "$d"; return 1; }
+	done
 	rm -rf "$d"
 }
 if [ -x build-tsan/postlint ]; then
-	one "ThreadSanitizer: -j 4 over a tree" tsan_jobs
+	one "ThreadSanitizer: -j 4 over a tree and within one --each-line file" tsan_jobs
 else
 	echo "FAIL: no ThreadSanitizer build (build-tsan/postlint)"
 	fail=$((fail + 1))
