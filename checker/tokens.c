@@ -365,6 +365,14 @@ pl_tokenize(struct pl_uclass *uc, const char *text, size_t n,
 
 				if (e > 0 && !email)
 					j = e;
+			} else if (b == '@' && j + 1 < n && s[j] == '.' &&
+			    is_word(&sc, j + 1)) {
+				/* @name.bsky.social (Bluesky: a handle is a
+				 * domain name) */
+				size_t e = domain_like(&sc, i + 1, &email);
+
+				if (e > j && !email && memchr(s + j, '/', e - j) == NULL)
+					j = e;
 			}
 			if (b == '@' || letters) {
 				emit(out, b == '@' ? POSTLINT_TOKEN_MENTION :

@@ -51,6 +51,10 @@ main(void)
 	    "punct:#", "number:1", "hashtag:#100DaysOfCode");
 	T("@devops_guru42 and @user@mastodon.social", "mention:@devops_guru42",
 	    "word:and", "mention:@user@mastodon.social");
+	/* a Bluesky handle is a domain name; a full stop after a name is not */
+	T("by @ana.bsky.social, thanks @bob.", "word:by",
+	    "mention:@ana.bsky.social", "punct:,", "word:thanks", "mention:@bob",
+	    "punct:.");
 	T("mail me@example.com now", "word:mail", "email:me@example.com",
 	    "word:now");
 	T("see https://example.org/a?b=1.", "word:see",
