@@ -1,57 +1,72 @@
 #!/bin/bash
-# bench.sh - times postlint over the labeled corpora, one post per line, so
-# every change can be measured.  Run by `make bench`.  The corpora are read
-# where they stand (../shared/corpora, or $CORPORA) and never copied into
-# the repository; the joined file lives in build/bench/, which git ignores.
+# bench.sh - postlint against its peers on the labeled corpora, one table,
+# every figure from the same run.  Run by `make bench`.
+#
+# The corpora are read where they stand (../shared/corpora, or $CORPORA)
+# and never copied into the repository: the joined files live in
+# build/bench/, which git ignores.  Peers are installed here, not
+# committed: write-good and alex from npm into build/bench/peers, GNU
+# diction, hunspell and hyperfine from Debian when missing (as root).
+#
+# Every time is the median of $RUNS runs (default 5) after a warm-up,
+# measured by hyperfine; a ratio is a peer's median over postlint's.
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 corpora=${CORPORA:-$top/../shared/corpora}
 out=$top/build/bench
 runs=${RUNS:-5}
+pl=$top/postlint
 mkdir -p "$out"
 if ! ls "$corpora"/*/dev.tsv >/dev/null 2>&1; then
 	echo "bench: no corpora in $corpora (set CORPORA)" >&2
 	exit 2
 fi
+export POSTLINT_DATADIR=$top
+
+# --- peers ------------------------------------------------------------
+need=()
+for p in hyperfine:hyperfine diction:diction hunspell:hunspell; do
+	command -v "${p%%:*}" >/dev/null 2>&1 || need+=("${p#*:}")
+done
+[ -e /usr/share/hunspell/en_US.dic ] || need+=(hunspell-en-us)
+if [ ${#need[@]} -gt 0 ]; then
+	if [ "$(id -u)" = 0 ]; then
+		echo "bench: installing ${need[*]} from Debian" >&2
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need[@]}" >&2
+	else
+		echo "bench: needs ${need[*]} (apt-get install ${need[*]})" >&2
+		exit 2
+	fi
+fi
+peers=$out/peers
+if [ ! -x "$peers/node_modules/.bin/write-good" ] || [ ! -x "$peers/node_modules/.bin/alex" ]; then
+	if command -v npm >/dev/null 2>&1; then
+		echo "bench: installing write-good and alex from npm into $peers" >&2
+		mkdir -p "$peers"
+		npm install --no-audit --no-fund --prefix "$peers" write-good@1.0.8 alex@11.0.1 >&2 ||
+			echo "bench: npm install failed; those peers are left out" >&2
+	else
+		echo "bench: no npm; write-good and alex are left out" >&2
+	fi
+fi
+
+# --- inputs -----------------------------------------------------------
 # every text column, header dropped: about 60,000 posts
 for f in "$corpora"/*/dev.tsv; do tail -n +2 "$f" | cut -f2-; done >"$out/corpus.txt"
 bytes=$(wc -c <"$out/corpus.txt")
 posts=$(wc -l <"$out/corpus.txt")
-export POSTLINT_DATADIR=$top
-
-# median of RUNS wall-clock times after one warm-up, in seconds
-median() {
-	local i times=()
-	"$@" >/dev/null 2>&1 || true
-	for i in $(seq 1 "$runs"); do
-		local s e
-		s=$(date +%s.%N)
-		"$@" >/dev/null 2>&1 || true
-		e=$(date +%s.%N)
-		times+=("$(echo "$e - $s" | bc -l)")
-	done
-	printf '%s\n' "${times[@]}" | sort -n | sed -n "$(((runs + 1) / 2))p"
-}
-trow() { # trow LABEL CMD...: time only, for runs not over the corpus
-	local label=$1 t
-	shift
-	t=$(median "$@")
-	printf '%-44s %8.4f s\n' "$label" "$t"
-}
-row() { # row LABEL CMD...
-	local label=$1 t
-	shift
-	t=$(median "$@")
-	printf '%-44s %8.3f s %8.1f MB/s\n' "$label" "$t" "$(echo "$bytes / $t / 1000000" | bc -l)"
-}
-echo "corpus: $posts posts, $bytes bytes; median of $runs runs after a warm-up"
-row "postlint --each-line, spelling --no-suggest" "$top/postlint" --no-config --each-line --no-suggest --format=jsonl "$out/corpus.txt"
-row "postlint --each-line --no-spelling" "$top/postlint" --no-config --each-line --no-spelling --format=jsonl "$out/corpus.txt"
-row "postlint --each-line --no-spelling -f gcc" "$top/postlint" --no-config --each-line --no-spelling --format=gcc "$out/corpus.txt"
-if command -v hunspell >/dev/null 2>&1; then
-	row "hunspell -l -d en_US (peer)" sh -c 'hunspell -l -d en_US <"$0"' "$out/corpus.txt"
-fi
-# the same posts as one file per post, 100 to a folder
+# The npm peers get the same lines as files of 1,000 lines each: alex's
+# Markdown parser overflows its stack on one 5 MB file, and write-good
+# slows down more than linearly with the size of one file (one run on
+# the whole file took over 3 minutes, against 2 s for its first 500 KB)
+rm -rf "$out/chunks" && mkdir "$out/chunks"
+split -l 1000 "$out/corpus.txt" "$out/chunks/c"
+# the grep floor: one alternation of the spam pack's phrases
+python3 - "$top/rules/spam.xml" >"$out/phrases.txt" <<'PY'
+import re, sys, xml.etree.ElementTree as ET
+print("|".join(re.escape(p.text.strip()) for p in ET.parse(sys.argv[1]).iter("phrase")))
+PY
+# one file per post, 100 to a folder
 if [ ! -f "$out/tree/.complete" ] || [ "$out/tree/.complete" -ot "$out/corpus.txt" ]; then
 	rm -rf "$out/tree"
 	python3 - "$out/corpus.txt" "$out/tree" <<'PY'
@@ -66,29 +81,85 @@ for i, line in enumerate(open(src, "rb")):
 open(os.path.join(dst, ".complete"), "w").close()
 PY
 fi
-t1=$(median "$top/postlint" --no-config --no-suggest -j 1 --format=jsonl "$out/tree")
-t2=$(median "$top/postlint" --no-config --no-suggest -j 2 --format=jsonl "$out/tree")
-printf '%-44s %8.3f s\n' "postlint tree of $posts files, -j 1" "$t1"
-printf '%-44s %8.3f s   (%.2fx faster than -j 1)\n' "postlint tree of $posts files, -j 2" "$t2" "$(echo "$t1 / $t2" | bc -l)"
-echo "one post from stdin (start-up included):"
 printf 'We shipped the new search page. It answers in 40 ms.\n' >"$out/one.txt"
-trow "  postlint, spelling on" sh -c '"$0" --no-config --no-suggest - <"$1"' "$top/postlint" "$out/one.txt"
-trow "  postlint --no-spelling" sh -c '"$0" --no-config --no-spelling - <"$1"' "$top/postlint" "$out/one.txt"
-if command -v hunspell >/dev/null 2>&1; then
-	trow "  hunspell -l, one word (peer)" sh -c 'echo word | hunspell -l -d en_US'
+for k in 4 16; do
+	: >"$out/corpus-x$k.txt"
+	for _ in $(seq "$k"); do cat "$out/corpus.txt" >>"$out/corpus-x$k.txt"; done
+done
+
+# --- timing -----------------------------------------------------------
+# median CMD: the median wall time of CMD, in seconds (a shell command)
+median() {
+	hyperfine -i -w 1 -r "$runs" --style none --output=null \
+		--export-json "$out/hf.json" "$1" >/dev/null 2>&1
+	python3 -c 'import json,sys; print("%.4f" % json.load(open(sys.argv[1]))["results"][0]["median"])' "$out/hf.json"
+}
+# peak RSS of CMD in MiB (one run)
+rss() {
+	/usr/bin/time -f '%M' -o "$out/rss" sh -c "$1" >/dev/null 2>&1 || true
+	echo "$(($(tail -n 1 "$out/rss") / 1024))"
+}
+mbs() { echo "$bytes / $1 / 1000000" | bc -l; }
+# row LABEL SECONDS [REFERENCE SECONDS]: time, throughput, ratio to REF
+row() {
+	if [ $# -ge 3 ]; then
+		printf '%-46s %9.3f s %7.1f MB/s %8.2fx\n' "$1" "$2" "$(mbs "$2")" "$(echo "$2 / $3" | bc -l)"
+	else
+		printf '%-46s %9.3f s %7.1f MB/s\n' "$1" "$2" "$(mbs "$2")"
+	fi
+}
+
+q=$(printf '%q' "$out")
+on="$pl --no-config --each-line --no-suggest --format=jsonl"
+off="$pl --no-config --each-line --no-spelling --format=jsonl"
+echo "postlint bench: $posts posts, $bytes bytes (../shared/corpora/*/dev.tsv, one post a line)"
+echo "median of $runs runs after a warm-up (hyperfine); ratio = the peer's time / postlint's"
+echo
+printf '%-46s %11s %12s %9s\n' "whole corpus as one file" "time" "speed" "ratio"
+t_on=$(median "$on $q/corpus.txt")
+t_off=$(median "$off $q/corpus.txt")
+row "postlint --each-line, spelling (--no-suggest)" "$t_on"
+row "postlint --each-line --no-spelling" "$t_off"
+t=$(median "grep -c -i -E -f $q/phrases.txt $q/corpus.txt")
+row "grep -c, the spam pack's phrases (floor)" "$t" "$t_off"
+t=$(median "hunspell -l -d en_US <$q/corpus.txt")
+row "hunspell -l (vs postlint with spelling)" "$t" "$t_on"
+t=$(median "diction <$q/corpus.txt")
+row "GNU diction (vs postlint with spelling)" "$t" "$t_on"
+if [ -x "$peers/node_modules/.bin/write-good" ]; then
+	t=$(median "$peers/node_modules/.bin/write-good $q/chunks/*")
+	row "write-good (vs postlint with spelling)" "$t" "$t_on"
 fi
-echo "language server, re-checking a 2 KB post (didChange to diagnostics):"
+if [ -x "$peers/node_modules/.bin/alex" ]; then
+	t=$(median "$peers/node_modules/.bin/alex --text $q/chunks/*")
+	row "alex --text (vs postlint with spelling)" "$t" "$t_on"
+fi
+echo
+printf '%-46s %11s %12s %9s\n' "one file per post ($posts files)" "time" "speed" "speed-up"
+t1=$(median "$pl --no-config --no-suggest -j 1 --format=jsonl $q/tree")
+t2=$(median "$pl --no-config --no-suggest -j 2 --format=jsonl $q/tree")
+row "postlint -j 1, spelling" "$t1"
+printf '%-46s %9.3f s %7.1f MB/s %8.2fx\n' "postlint -j 2, spelling" "$t2" "$(mbs "$t2")" "$(echo "$t1 / $t2" | bc -l)"
+echo
+echo "one post from stdin, start-up included"
+a=$(median "$pl --no-config --no-suggest - <$q/one.txt")
+b=$(median "$pl --no-config --no-spelling - <$q/one.txt")
+h=$(median "echo word | hunspell -l -d en_US")
+printf '%-46s %9.1f ms\n' "postlint, spelling" "$(echo "$a * 1000" | bc -l)"
+printf '%-46s %9.1f ms\n' "postlint --no-spelling" "$(echo "$b * 1000" | bc -l)"
+printf '%-46s %9.1f ms   (postlint with spelling: %+.1f ms)\n' "hunspell -l, one word" \
+	"$(echo "$h * 1000" | bc -l)" "$(echo "($a - $h) * 1000" | bc -l)"
+echo
+echo "language server, re-checking a 2 KB post (didChange to diagnostics)"
 awk '{ n += length($0) + 1; print; if (n >= 2048) exit }' "$out/corpus.txt" >"$out/lsp-2k.txt"
-printf '  postlint --lsp, spelling on: %s\n' "$(python3 "$top/tests/bench/lsp_bench.py" "$top/postlint" "$out/lsp-2k.txt" 200)"
-# The same prose as one Markdown file and one text file (a paragraph per
-# post): the Markdown reader's cost is the difference.
-sed 's/$/\n/' "$out/corpus.txt" >"$out/corpus-paragraphs.md"
-cp "$out/corpus-paragraphs.md" "$out/corpus-paragraphs.txt"
-tmd=$(median "$top/postlint" --no-config --no-suggest --max-post-size=64M --format=jsonl "$out/corpus-paragraphs.md")
-ttx=$(median "$top/postlint" --no-config --no-suggest --max-post-size=64M --format=jsonl "$out/corpus-paragraphs.txt")
-printf '%-44s %8.3f s\n' "same prose as one .txt post" "$ttx"
-printf '%-44s %8.3f s   (%.2fx the text time)\n' "same prose as one .md post" "$tmd" "$(echo "$tmd / $ttx" | bc -l)"
-if [ -x /usr/bin/time ]; then
-	/usr/bin/time -f '%M' -o "$out/rss" "$top/postlint" --no-config --no-suggest --each-line --format=jsonl "$out/corpus.txt" >/dev/null 2>&1 || true
-	echo "peak RSS: $(tail -n 1 "$out/rss") KiB"
-fi
+printf '%-46s %s\n' "postlint --lsp, spelling" "$(python3 "$top/tests/bench/lsp_bench.py" "$pl" "$out/lsp-2k.txt" 200)"
+echo
+printf '%-46s %11s %12s %9s\n' "scaling, --each-line with spelling" "time" "speed" "peak RSS"
+for k in 1 4 16; do
+	f=$q/corpus.txt
+	[ "$k" = 1 ] || f=$q/corpus-x$k.txt
+	t=$(median "$on $f")
+	r=$(rss "$on $f")
+	printf '%-46s %9.3f s %7.1f MB/s %5d MiB\n' "corpus x$k ($((bytes * k / 1000000)) MB)" "$t" \
+		"$(echo "$bytes * $k / $t / 1000000" | bc -l)" "$r"
+done
