@@ -333,25 +333,31 @@ platform_lengths(struct pl_match *m, const char *s, size_t n,
  * Buy now! Buy now!" repeats 4 of its 8 words; prose that says "one of
  * the" twice repeats one word of many.  Only words written as prose count
  * as a run: words with markup or code between them ("<br /><br />",
- * "f(x) = f(y)") start a new one.  Words are compared by a 64-bit hash.
+ * "f(x) = f(y)") start a new one.  Runs of words are compared by a
+ * 64-bit hash.
  */
 static double
 repetition(const char *s, const struct pl_tokens *toks)
 {
-	struct pl_set seen = { 0 };
-	uint64_t h[3] = { 0, 0, 0 };
-	size_t i, j, words = 0, repeated = 0;
+	/* the runs seen, as hashes in an open-addressing table (0: empty),
+	 * on the stack for posts of up to 128 words */
+	uint64_t h[3] = { 0, 0, 0 }, small[256], *seen = small;
+	size_t i, j, cap = 256, words = 0, repeated = 0, run = 0, end = 0;
 
-	size_t run = 0, end = 0;
-
+	for (i = 0; i < toks->n; i++)
+		words += toks->v[i].kind == POSTLINT_TOKEN_WORD ||
+		    toks->v[i].kind == POSTLINT_TOKEN_NUMBER;
+	while (cap < 2 * words)
+		cap *= 2;
+	if (cap > 256)
+		seen = pl_malloc(cap * sizeof(*seen));
+	memset(seen, 0, cap * sizeof(*seen));
 	for (i = 0; i < toks->n; i++) {
 		const struct postlint_token *t = &toks->v[i];
-		uint64_t x = 1469598103934665603ULL;
-		unsigned char key[24];
+		uint64_t x = 1469598103934665603ULL, key;
 
 		if (t->kind != POSTLINT_TOKEN_WORD && t->kind != POSTLINT_TOKEN_NUMBER)
 			continue;
-		words++;
 		/* prose between words: spaces, sentence punctuation, quotes and
 		 * anything beyond ASCII (curly quotes, dashes, emoji) */
 		for (j = end; j < t->offset && run > 0; j++) {
@@ -372,11 +378,18 @@ repetition(const char *s, const struct pl_tokens *toks)
 		h[2] = x;
 		if (++run < 3)
 			continue;
-		memcpy(key, h, sizeof(key));
-		if (!pl_set_add(&seen, (const char *)key, sizeof(key)))
+		key = (h[0] * 0x9E3779B97F4A7C15ULL) ^ (h[1] * 0xC2B2AE3D27D4EB4FULL) ^ h[2];
+		key += key == 0;
+		for (j = (size_t)(key ^ (key >> 29)) & (cap - 1);
+		    seen[j] != 0 && seen[j] != key; j = (j + 1) & (cap - 1))
+			;
+		if (seen[j] == key)
 			repeated++;
+		else
+			seen[j] = key;
 	}
-	pl_set_free(&seen);
+	if (seen != small)
+		free(seen);
 	return words > 0 ? (double)repeated / (double)words : 0.0;
 }
 

@@ -148,6 +148,24 @@ main(void)
 		postlint_checker_free(chk);
 	}
 
+	/* repetition: the share of words that end a three-word run said
+	 * before; a long post (past the table kept on the stack) too, and
+	 * markup between words breaks runs */
+	{
+		char buf[16384], post[2048] = "";
+
+		chk = test_checker(NULL, NULL, &err);
+		CHECK_INT(jsonl_of(chk, "Buy now! Buy now! Buy now! Buy now!", buf, sizeof(buf)), 0);
+		CHECK_HAS(buf, "\"repetition\":0.5000");
+		for (int k = 0; k < 100; k++)
+			strcat(post, "Buy now! ");
+		CHECK_INT(jsonl_of(chk, post, buf, sizeof(buf)), 0);
+		CHECK_HAS(buf, "\"repetition\":0.9800");
+		CHECK_INT(jsonl_of(chk, "a<br /><br /><br /><br /><br /><br /><br />b", buf, sizeof(buf)), 0);
+		CHECK_HAS(buf, "\"repetition\":0.0000");
+		postlint_checker_free(chk);
+	}
+
 	/* a post over the size limit is an error, not a result */
 	cfg = postlint_config_new(datadir());
 	postlint_config_set(cfg, "max-post-size", "10", "cli", &err);
