@@ -24,14 +24,14 @@ PL_CFLAGS = -std=c11 -D_XOPEN_SOURCE=700 -D_DEFAULT_SOURCE $(WARN) $(OPT) \
 PL_LDLIBS = $(shell $(PKG_CONFIG) --libs $(PKGS)) -lpthread $(LDLIBS)
 
 LIB_SRC = alloc.c checker.c config.c engine.c frontmatter.c metrics.c pack.c \
-	post.c read_csv.c read_feed.c read_html.c read_markdown.c read_text.c \
+	post.c prefilter.c read_csv.c read_feed.c read_html.c read_markdown.c read_text.c \
 	regex.c report.c report_json.c report_sarif.c report_text.c \
 	report_xml.c score.c source.c spell.c \
 	tokens.c xml.c
 CLI_SRC = git.c lsp.c main.c options.c
 LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ = $(CLI_SRC:%.c=$(BUILD)/%.o)
-UNIT = tokens position pack score api spell lexicon
+UNIT = tokens position pack score api spell lexicon prefilter
 UNIT_BIN = $(UNIT:%=$(BUILD)/test_%)
 HEADERS = checker/postlint.h checker/internal.h checker/report.h checker/cli.h
 

@@ -1,6 +1,7 @@
 /* alloc.c - the allocation wrapper and the small containers every stage uses. */
 #include <ctype.h>
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -186,6 +187,61 @@ pl_buf_printf(struct pl_buf *b, const char *fmt, ...)
 		va_end(ap);
 	}
 	b->len += (size_t)n;
+}
+
+void
+pl_buf_int(struct pl_buf *b, long long v)
+{
+	char t[24];
+	size_t k = sizeof(t);
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v :
+	    (unsigned long long)v;
+
+	do
+		t[--k] = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		t[--k] = '-';
+	pl_buf_add(b, t + k, sizeof(t) - k);
+}
+
+/*
+ * V as printf's "%.*f" with DECIMALS (0 to 4) writes it, without printf
+ * where that is safe: reports write some 30 figures a post.  printf
+ * rounds the exact binary value; V * 10^DECIMALS is off from that by at
+ * most an ulp, so the shortcut is taken only for small figures away from
+ * a halfway point, and printf decides the rest (and -0, and NaN).
+ */
+void
+pl_buf_fixed(struct pl_buf *b, double v, int decimals)
+{
+	static const double scale[] = { 1, 10, 100, 1000, 10000 };
+	double x, fl;
+	long long k;
+	char t[32];
+	int i;
+
+	if (decimals >= 0 && decimals <= 4 && !signbit(v) &&
+	    v * scale[decimals] < 1e8) {
+		/* below 1e8 the product is within 2e-8 of the exact one */
+		x = v * scale[decimals];
+		fl = (double)(long long)x;
+		if (x - fl < 0.5 - 1e-6 || x - fl > 0.5 + 1e-6) {
+			k = (long long)(x - fl < 0.5 ? fl : fl + 1);
+			if (decimals == 0) {
+				pl_buf_int(b, k);
+				return;
+			}
+			pl_buf_int(b, k / (long long)scale[decimals]);
+			pl_buf_addc(b, '.');
+			k %= (long long)scale[decimals];
+			for (i = decimals - 1; i >= 0; i--, k /= 10)
+				t[i] = (char)('0' + k % 10);
+			pl_buf_add(b, t, (size_t)decimals);
+			return;
+		}
+	}
+	pl_buf_printf(b, "%.*f", decimals, v);
 }
 
 void

@@ -304,6 +304,7 @@ postlint_checker_new(const struct postlint_config *cfg,
 		postlint_checker_free(chk);
 		return NULL;
 	}
+	chk->pf = pl_prefilter_new(&chk->rules);
 	for (i = 0; i < cfg->reject.n; i++) {
 		char *w = pl_strdup(cfg->reject.v[i]);
 
@@ -336,6 +337,7 @@ postlint_checker_free(struct postlint_checker *chk)
 {
 	if (chk == NULL)
 		return;
+	pl_prefilter_free(chk->pf);
 	pl_rules_free(&chk->rules);
 	pl_uclass_free(chk->uc);
 	pl_set_free(&chk->stop);

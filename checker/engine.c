@@ -616,6 +616,8 @@ pl_engine_check(const struct postlint_checker *chk, struct pl_match *m,
 	struct pl_words words = { &chk->stop, &chk->filler, niche, 0, NULL };
 	struct hits h = { NULL, 0, 0 };
 	const char *line_copy = NULL;
+	unsigned char *may;
+	int unsure;
 
 	for (i = 0; i < aud->n && words.nniche < 32; i++)
 		if ((niche[words.nniche] = pl_checker_niche(chk, aud->v[i])) != NULL)
@@ -625,7 +627,10 @@ pl_engine_check(const struct postlint_checker *chk, struct pl_match *m,
 	pl_tokenize(chk->uc, s, n, &toks);
 	pl_metrics_compute(chk->uc, m, &words, s, n, &toks, &mt);
 	tags_off_niche(post, aud, &words, &mt);
-	counts = pl_calloc(rs->n ? rs->n : 1, sizeof(*counts));
+	/* counts, then a byte a rule: whether the prefilter lets it run */
+	counts = pl_calloc(rs->n ? rs->n : 1, sizeof(*counts) + 1);
+	may = (unsigned char *)(counts + (rs->n ? rs->n : 1));
+	unsure = chk->pf == NULL || pl_prefilter_scan(chk->pf, s, n, may);
 	{
 		size_t tl = post->title_len < n ? post->title_len : n;
 
@@ -663,6 +668,8 @@ pl_engine_check(const struct postlint_checker *chk, struct pl_match *m,
 				    next_char(s, n, at));
 				counts[i] = 1;
 			}
+		} else if (!unsure && !may[i] && pl_prefilter_skips(chk->pf, i)) {
+			continue;   /* no literal of its pattern is in the post */
 		} else if (!gates_hold(r, &mt)) {
 			continue;
 		} else if (r->scope == PL_SCOPE_HEADLINE) {

@@ -49,6 +49,10 @@ void pl_buf_printf(struct pl_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
+/* Decimal V, as "%lld" writes it. */
+void pl_buf_int(struct pl_buf *b, long long v);
+/* V as "%.*f" writes it with DECIMALS; the same bytes, faster. */
+void pl_buf_fixed(struct pl_buf *b, double v, int decimals);
 void pl_buf_free(struct pl_buf *b);
 
 /* A set of byte strings, open addressing; strings are copied.  A set may
@@ -232,11 +236,36 @@ struct pl_cond {
 	double value;
 };
 
+/* ---- prefilter.c: which rules can match a post, in one pass ---- */
+
+/* Literals, one of which occurs in every match of a pattern, over the
+ * folded alphabet of prefilter.c; n == 0: none are known. */
+struct pl_lits {
+	char **v;
+	size_t n;
+};
+/* Reads PAT for its literals; 0 (and none) if it cannot tell. */
+int pl_pattern_literals(const char *pat, size_t len, struct pl_lits *lits);
+void pl_lits_free(struct pl_lits *lits);
+struct pl_rules;
+struct pl_prefilter;
+/* The automaton over every rule's literals; NULL when
+ * POSTLINT_NO_PREFILTER is set. */
+struct pl_prefilter *pl_prefilter_new(const struct pl_rules *rs);
+void pl_prefilter_free(struct pl_prefilter *pf);
+/* Sets MAY[i] (MAY zeroed by the caller) for each rule i with a literal
+ * in S; returns 1 when it cannot tell, and then every rule may match. */
+int pl_prefilter_scan(const struct pl_prefilter *pf, const char *s, size_t n,
+    unsigned char *may);
+/* Whether rule RULE has literals, so that !MAY[RULE] rules it out. */
+int pl_prefilter_skips(const struct pl_prefilter *pf, size_t rule);
+
 struct pl_rule {
 	struct postlint_rule_info info;   /* what callers see */
 	int kind;
 	int scope;                /* enum pl_scope */
 	struct pl_regex *re;
+	struct pl_lits lits;      /* of the pattern (prefilter.c) */
 	struct pl_cond *conds;
 	size_t nconds;
 	char **suggest;
@@ -344,6 +373,7 @@ struct postlint_checker {
 	/* dictionaries by language, loaded when a post first needs one */
 	struct pl_lang_speller *spellers;
 	size_t nspellers, capspellers;
+	struct pl_prefilter *pf;   /* NULL: every pattern runs on every post */
 	int threads;               /* for --each-line input (set_threads) */
 	struct pl_match *idle[16];  /* match state kept for the next input */
 	size_t nidle;

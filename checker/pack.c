@@ -135,6 +135,7 @@ static void
 rule_free(struct pl_rule *r)
 {
 	pl_regex_free(r->re);
+	pl_lits_free(&r->lits);
 	free(r->conds);
 	free(r->suggest);
 	free(r->examples);
@@ -238,6 +239,7 @@ parse_rule(struct pl_rules *rs, struct pl_pack *pk, xmlNodePtr rn,
 				    info->id, off, msg);
 				return -1;
 			}
+			pl_pattern_literals(pat, strlen(pat), &r->lits);
 		} else if (is(c, "metric") || is(c, "when")) {
 			xmlNodePtr w, first;
 			static const char *const ops[] = {
@@ -304,6 +306,8 @@ parse_rule(struct pl_rules *rs, struct pl_pack *pk, xmlNodePtr rn,
 		free(phrases);
 		r->re = pl_regex_compile(b.p, b.len, PL_RE_CASELESS, &off, msg,
 		    sizeof(msg));
+		if (r->re != NULL)
+			pl_pattern_literals(b.p, b.len, &r->lits);
 		pl_buf_free(&b);
 		if (r->re == NULL) {
 			pl_error_set(err, pk->file, line, 0,

@@ -78,10 +78,18 @@ number(struct pl_buf *b, const struct postlint_metric *m)
 {
 	if (m->is_null)
 		pl_buf_adds(b, "null");
-	else if (m->is_integer)
-		pl_buf_printf(b, "%.0f", m->value);
 	else
-		pl_buf_printf(b, "%.4f", m->value);
+		pl_buf_fixed(b, m->value, m->is_integer ? 0 : 4);
+}
+
+/* ,"NAME":V -- reports write a dozen of these a post, so not printf */
+static void
+field_int(struct pl_buf *b, const char *name, long long v)
+{
+	pl_buf_adds(b, ",\"");
+	pl_buf_adds(b, name);
+	pl_buf_adds(b, "\":");
+	pl_buf_int(b, v);
 }
 
 static void
@@ -91,8 +99,10 @@ post_object(struct pl_buf *b, const struct postlint_result *res)
 
 	pl_buf_adds(b, "{\"source\":");
 	jstr(b, res->source);
-	pl_buf_printf(b, ",\"line\":%ld,\"score\":%d,\"verdict\":\"%s\"",
-	    res->line, res->score, res->passed ? "pass" : "fail");
+	field_int(b, "line", res->line);
+	field_int(b, "score", res->score);
+	pl_buf_adds(b, res->passed ? ",\"verdict\":\"pass\"" :
+	    ",\"verdict\":\"fail\"");
 	pl_buf_adds(b, ",\"metadata\":{");
 	for (i = 0; i < res->nmeta; i++) {
 		const struct postlint_meta *m = &res->meta[i];
@@ -131,10 +141,15 @@ post_object(struct pl_buf *b, const struct postlint_result *res)
 		jstr(b, f->rule);
 		pl_buf_adds(b, ",\"category\":");
 		jstr(b, f->category);
-		pl_buf_printf(b, ",\"severity\":\"%s\",\"line\":%ld,\"column\":%ld,"
-		    "\"end_line\":%ld,\"end_column\":%ld,\"byte_offset\":%lld,"
-		    "\"message\":", postlint_severity_name(f->severity), f->line,
-		    f->column, f->end_line, f->end_column, f->byte_offset);
+		pl_buf_adds(b, ",\"severity\":\"");
+		pl_buf_adds(b, postlint_severity_name(f->severity));
+		pl_buf_addc(b, '"');
+		field_int(b, "line", f->line);
+		field_int(b, "column", f->column);
+		field_int(b, "end_line", f->end_line);
+		field_int(b, "end_column", f->end_column);
+		field_int(b, "byte_offset", f->byte_offset);
+		pl_buf_adds(b, ",\"message\":");
 		jstr(b, f->message);
 		pl_buf_adds(b, ",\"suggestions\":[");
 		for (j = 0; j < f->nsuggestions; j++) {
