@@ -230,7 +230,7 @@ stem_niche(struct pl_niche *nc, struct pl_speller *sp)
 		size_t sl;
 		const char *st;
 
-		if (e != NULL && (st = pl_spell_entry_stem(e, &sl)) != NULL) {
+		if (e != NULL && (st = pl_speller_stem(sp, e, &sl)) != NULL) {
 			if (s->weights != NULL)
 				pl_set_weigh(s, st, sl, wts[j]);
 			else
@@ -262,7 +262,7 @@ postlint_stem(const struct postlint_checker *chk, const char *word, size_t len,
 		*stem_len = len;
 		return word;
 	}
-	return pl_spell_entry_stem(e, stem_len);
+	return pl_speller_stem(sp, e, stem_len);
 }
 
 const struct pl_set *
@@ -304,7 +304,6 @@ postlint_checker_new(const struct postlint_config *cfg,
 		postlint_checker_free(chk);
 		return NULL;
 	}
-	chk->pf = pl_prefilter_new(&chk->rules);
 	for (i = 0; i < cfg->reject.n; i++) {
 		char *w = pl_strdup(cfg->reject.v[i]);
 
@@ -332,12 +331,35 @@ postlint_checker_new(const struct postlint_config *cfg,
 	return chk;
 }
 
+/*
+ * Building the prefilter takes longer than running every pattern over a
+ * post or two, so an editor's single post never pays for it: the thread
+ * that judges the PREFILTER_AFTER-th post builds it and publishes it, and
+ * posts judged meanwhile run every pattern (with the same findings).
+ */
+#define PREFILTER_AFTER 16
+
+const struct pl_prefilter *
+pl_checker_prefilter(const struct postlint_checker *chk)
+{
+	struct postlint_checker *c = (struct postlint_checker *)chk;
+	struct pl_prefilter *pf = atomic_load_explicit(&c->pf,
+	    memory_order_acquire);
+
+	if (pf == NULL && atomic_fetch_add_explicit(&c->pf_posts, 1,
+	    memory_order_relaxed) + 1 == PREFILTER_AFTER) {
+		pf = pl_prefilter_new(&c->rules);
+		atomic_store_explicit(&c->pf, pf, memory_order_release);
+	}
+	return pf;
+}
+
 void
 postlint_checker_free(struct postlint_checker *chk)
 {
 	if (chk == NULL)
 		return;
-	pl_prefilter_free(chk->pf);
+	pl_prefilter_free(atomic_load(&chk->pf));
 	pl_rules_free(&chk->rules);
 	pl_uclass_free(chk->uc);
 	pl_set_free(&chk->stop);

@@ -233,7 +233,7 @@ spell_word(struct speller_run *sr, size_t start, size_t n, int names_ok)
 		rejected = pl_set_has(&sr->chk->reject, low, k);
 	}
 	e = rejected ? NULL : pl_speller_lookup(sr->sp, buf, k);
-	if (!rejected && (e == NULL || pl_spell_entry_correct(e)))
+	if (!rejected && (e == NULL || pl_speller_correct(sr->sp, e)))
 		return;
 	if (*sr->count < MAX_FINDINGS_PER_RULE) {
 		add_hit(sr->h, sr->r, sr->r->info.id, sr->r->info.severity, start,
@@ -616,6 +616,7 @@ pl_engine_check(const struct postlint_checker *chk, struct pl_match *m,
 	struct pl_words words = { &chk->stop, &chk->filler, niche, 0, NULL };
 	struct hits h = { NULL, 0, 0 };
 	const char *line_copy = NULL;
+	const struct pl_prefilter *pf;
 	unsigned char *may;
 	int unsure;
 
@@ -630,7 +631,8 @@ pl_engine_check(const struct postlint_checker *chk, struct pl_match *m,
 	/* counts, then a byte a rule: whether the prefilter lets it run */
 	counts = pl_calloc(rs->n ? rs->n : 1, sizeof(*counts) + 1);
 	may = (unsigned char *)(counts + (rs->n ? rs->n : 1));
-	unsure = chk->pf == NULL || pl_prefilter_scan(chk->pf, s, n, may);
+	pf = pl_checker_prefilter(chk);
+	unsure = pf == NULL || pl_prefilter_scan(pf, s, n, may);
 	{
 		size_t tl = post->title_len < n ? post->title_len : n;
 
@@ -668,7 +670,7 @@ pl_engine_check(const struct postlint_checker *chk, struct pl_match *m,
 				    next_char(s, n, at));
 				counts[i] = 1;
 			}
-		} else if (!unsure && !may[i] && pl_prefilter_skips(chk->pf, i)) {
+		} else if (!unsure && !may[i] && pl_prefilter_skips(pf, i)) {
 			continue;   /* no literal of its pattern is in the post */
 		} else if (!gates_hold(r, &mt)) {
 			continue;

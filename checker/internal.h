@@ -170,9 +170,12 @@ void pl_speller_free(struct pl_speller *sp);
  * Valid for the speller's life; safe from several threads. */
 const struct pl_spell_entry *pl_speller_lookup(struct pl_speller *sp,
     const char *w, size_t n);
-int pl_spell_entry_correct(const struct pl_spell_entry *e);
-/* The word's stem (the word itself when Hunspell knows none). */
-const char *pl_spell_entry_stem(const struct pl_spell_entry *e, size_t *len);
+/* Whether the word is correct; asks Hunspell the first time. */
+int pl_speller_correct(struct pl_speller *sp, const struct pl_spell_entry *e);
+/* The word's stem (the word itself when Hunspell knows none); worked
+ * out the first time. */
+const char *pl_speller_stem(struct pl_speller *sp,
+    const struct pl_spell_entry *e, size_t *len);
 /* Up to 5 suggestions, computed once per word. */
 void pl_speller_suggest(struct pl_speller *sp, const struct pl_spell_entry *e,
     const char *const **sugg, size_t *nsugg);
@@ -250,7 +253,7 @@ void pl_lits_free(struct pl_lits *lits);
 struct pl_rules;
 struct pl_prefilter;
 /* The automaton over every rule's literals; NULL when
- * POSTLINT_NO_PREFILTER is set. */
+ * POSTLINT_NO_PREFILTER is set or the packs are too large for one. */
 struct pl_prefilter *pl_prefilter_new(const struct pl_rules *rs);
 void pl_prefilter_free(struct pl_prefilter *pf);
 /* Sets MAY[i] (MAY zeroed by the caller) for each rule i with a literal
@@ -265,7 +268,7 @@ struct pl_rule {
 	int kind;
 	int scope;                /* enum pl_scope */
 	struct pl_regex *re;
-	struct pl_lits lits;      /* of the pattern (prefilter.c) */
+	const char *src;          /* the pattern's text (for prefilter.c) */
 	struct pl_cond *conds;
 	size_t nconds;
 	char **suggest;
@@ -373,7 +376,9 @@ struct postlint_checker {
 	/* dictionaries by language, loaded when a post first needs one */
 	struct pl_lang_speller *spellers;
 	size_t nspellers, capspellers;
-	struct pl_prefilter *pf;   /* NULL: every pattern runs on every post */
+	/* built after PREFILTER_AFTER posts; NULL: every pattern runs */
+	_Atomic(struct pl_prefilter *) pf;
+	atomic_size_t pf_posts;
 	int threads;               /* for --each-line input (set_threads) */
 	struct pl_match *idle[16];  /* match state kept for the next input */
 	size_t nidle;
@@ -382,6 +387,10 @@ struct postlint_checker {
 
 /* The speller for LANG (NULL: the configured language), loading it on
  * first use; NULL with *ERR pointing at the reason when there is none. */
+/* The prefilter for CHK's rules, or NULL while there is none (for the
+ * first posts, which one pass each does not pay for). */
+const struct pl_prefilter *pl_checker_prefilter(
+    const struct postlint_checker *chk);
 struct pl_speller *pl_checker_speller(const struct postlint_checker *chk,
     const char *lang, const struct postlint_error **err);
 

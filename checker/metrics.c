@@ -486,7 +486,7 @@ pl_metrics_compute(struct pl_uclass *uc, struct pl_match *m,
 				    pl_speller_lookup(words->speller, buf, len) : NULL;
 
 				if (e != NULL)
-					key = pl_spell_entry_stem(e, &klen);
+					key = pl_speller_stem(words->speller, e, &klen);
 				pl_set_add(&content, key, klen);
 				if (words->nniche > 0) {
 					pl_set_add(&topical, key, klen);

@@ -135,7 +135,6 @@ static void
 rule_free(struct pl_rule *r)
 {
 	pl_regex_free(r->re);
-	pl_lits_free(&r->lits);
 	free(r->conds);
 	free(r->suggest);
 	free(r->examples);
@@ -239,7 +238,7 @@ parse_rule(struct pl_rules *rs, struct pl_pack *pk, xmlNodePtr rn,
 				    info->id, off, msg);
 				return -1;
 			}
-			pl_pattern_literals(pat, strlen(pat), &r->lits);
+			r->src = pat;
 		} else if (is(c, "metric") || is(c, "when")) {
 			xmlNodePtr w, first;
 			static const char *const ops[] = {
@@ -307,7 +306,7 @@ parse_rule(struct pl_rules *rs, struct pl_pack *pk, xmlNodePtr rn,
 		r->re = pl_regex_compile(b.p, b.len, PL_RE_CASELESS, &off, msg,
 		    sizeof(msg));
 		if (r->re != NULL)
-			pl_pattern_literals(b.p, b.len, &r->lits);
+			r->src = pl_pool_strndup(pool, b.p, b.len);
 		pl_buf_free(&b);
 		if (r->re == NULL) {
 			pl_error_set(err, pk->file, line, 0,

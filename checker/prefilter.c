@@ -759,11 +759,22 @@ renumber(struct pl_prefilter *pf, const uint32_t *order)
 	pf->out = out;
 }
 
+static void
+lits_free_all(struct pl_lits *lits, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		pl_lits_free(&lits[i]);
+	free(lits);
+}
+
 struct pl_prefilter *
 pl_prefilter_new(const struct pl_rules *rs)
 {
 	struct pl_prefilter *pf;
 	uint32_t *child = NULL, *fail, *queue, *ownhead, (*own)[2] = NULL;
+	struct pl_lits *lits;
 	size_t capc = 0, capown = 0, nown = 0, i, j, k, head, tail, nouts = 0;
 	size_t capouts = 0;
 	int used[256] = { 0 };
@@ -773,10 +784,15 @@ pl_prefilter_new(const struct pl_rules *rs)
 	pf = pl_calloc(1, sizeof(*pf));
 	pf->nrules = rs->n;
 	pf->filtered = pl_calloc(rs->n ? rs->n : 1, 1);
-	for (i = 0; i < rs->n; i++)
-		for (j = 0; j < rs->v[i].lits.n; j++)
-			for (k = 0; rs->v[i].lits.v[j][k] != '\0'; k++)
-				used[(unsigned char)rs->v[i].lits.v[j][k]] = 1;
+	lits = pl_calloc(rs->n ? rs->n : 1, sizeof(*lits));
+	for (i = 0; i < rs->n; i++) {
+		if (rs->v[i].src != NULL)
+			pl_pattern_literals(rs->v[i].src, strlen(rs->v[i].src),
+			    &lits[i]);
+		for (j = 0; j < lits[i].n; j++)
+			for (k = 0; lits[i].v[j][k] != '\0'; k++)
+				used[(unsigned char)lits[i].v[j][k]] = 1;
+	}
 	pf->ncls = 1;
 	for (i = 0; i < 256; i++)
 		pf->cls[i] = used[i] ? (unsigned char)pf->ncls++ : 0;
@@ -788,7 +804,7 @@ pl_prefilter_new(const struct pl_rules *rs)
 	PL_GROW(child, capc, pf->ncls);
 	memset(child, 0, pf->ncls * sizeof(*child));
 	for (i = 0; i < rs->n; i++) {
-		const struct pl_lits *l = &rs->v[i].lits;
+		const struct pl_lits *l = &lits[i];
 
 		pf->filtered[i] = l->n > 0;
 		for (j = 0; j < l->n; j++) {
@@ -802,6 +818,7 @@ pl_prefilter_new(const struct pl_rules *rs)
 						/* packs this large run every rule */
 						free(child);
 						free(own);
+						lits_free_all(lits, rs->n);
 						pl_prefilter_free(pf);
 						return NULL;
 					}
@@ -879,6 +896,7 @@ pl_prefilter_new(const struct pl_rules *rs)
 		}
 	}
 	renumber(pf, queue);
+	lits_free_all(lits, rs->n);
 	free(child);
 	free(fail);
 	free(queue);

@@ -3,10 +3,12 @@
 #include <glob.h>
 #include <iconv.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <hunspell/hunspell.h>
 
@@ -19,28 +21,61 @@ static const char *const dict_dirs[] = {
 };
 
 #define MAX_SUGGESTIONS 5
+static char not_yet;
+#define NOT_YET (&not_yet)   /* an entry's stem not worked out yet */
 #define MAX_WORD 100
 
+/* A word of the cache.  Whether it is correct and its stem are each
+ * worked out when first asked for: posts ask the stem of the lowercase
+ * content word and the verdict on the word as written, so most entries
+ * need only one of the two. */
 struct entry {
 	char *word;
-	size_t len;
-	int correct;
-	char *stem;            /* NULL: the word is its own stem */
+	size_t len, hash;
+	atomic_int known;      /* Hunspell's verdict; -1: not asked yet */
+	_Atomic(char *) stem;  /* NOT_YET, or NULL: the word is its own stem */
 	char **sugg;
 	size_t nsugg;
 	int suggested;
 };
 
-struct pl_speller {
+/* One Hunspell instance and its converters.  Hunspell is not
+ * thread-safe: a thread takes an instance (its mutex) for each call. */
+struct hun {
 	Hunhandle *h;
-	int utf8;              /* else words are converted for the dictionary */
 	iconv_t to_dic, from_dic;
-	/* Hunspell and the cache are shared by threads: lookups of known
-	 * words read under a shared lock; Hunspell and inserts take it alone */
-	pthread_rwlock_t lock;
-	pthread_mutex_t hunspell;   /* one Hunspell call at a time */
-	struct entry **slots;
-	size_t n, cap;
+	pthread_mutex_t m;
+};
+#define MAX_HUN 4
+
+/* The cache's table.  Readers take no lock: a slot, once set, never
+ * changes, and a table outgrown is kept (older) until the speller goes,
+ * since a reader may still be in it. */
+struct slot {
+	_Atomic(struct entry *) e;
+	atomic_size_t hash;    /* the entry's, set before e: probes skip others */
+};
+struct table {
+	size_t cap;
+	struct table *older;
+	struct slot slots[];
+};
+
+struct pl_speller {
+	int utf8;              /* else words are converted for the dictionary */
+	char aff[1024], dic[1024];
+	char **extra;          /* the team's .dic files, added to each instance */
+	size_t nextra;
+	/* Threads share the cache; a thread that finds every instance busy
+	 * makes another, up to maxhun (the cores, at most MAX_HUN) */
+	struct hun hun[MAX_HUN];
+	atomic_size_t nhun;
+	size_t maxhun;
+	pthread_mutex_t more;      /* making an instance */
+	pthread_mutex_t insert;    /* adding to the cache */
+	pthread_mutex_t suggest;   /* making suggestions for an entry */
+	_Atomic(struct table *) tab;
+	size_t n;
 	struct pl_set accept;  /* config words, compared as written */
 	/* irregular forms and their lemmas, sorted by form for bsearch */
 	struct lemma { char *form, *lemma; } *lemmas;
@@ -146,13 +181,57 @@ load_lemmas(struct pl_speller *sp, const char *path)
 	return bad ? -1 : 0;
 }
 
+/* Loads an instance of the dictionary into U; the first one decides
+ * whether words need converting.  0, or -1 with ERR set. */
+static int
+hun_open(struct pl_speller *sp, struct hun *u, struct postlint_error *err)
+{
+	const char *enc;
+	size_t i;
+
+	u->to_dic = u->from_dic = (iconv_t)-1;
+	u->h = Hunspell_create(sp->aff, sp->dic);
+	if (u->h == NULL) {
+		pl_error_set(err, sp->dic, 0, 0,
+		    "Hunspell could not load the dictionary");
+		return -1;
+	}
+	enc = Hunspell_get_dic_encoding(u->h);
+	if (u == &sp->hun[0])
+		sp->utf8 = enc == NULL || strcasecmp(enc, "UTF-8") == 0 ||
+		    strcasecmp(enc, "UTF8") == 0;
+	if (!sp->utf8) {
+		u->to_dic = iconv_open(enc, "UTF-8");
+		u->from_dic = iconv_open("UTF-8", enc);
+		if (u->to_dic == (iconv_t)-1 || u->from_dic == (iconv_t)-1) {
+			pl_error_set(err, sp->dic, 0, 0, "cannot convert to the "
+			    "dictionary's encoding %s", enc);
+			return -1;
+		}
+	}
+	for (i = 0; i < sp->nextra; i++)
+		Hunspell_add_dic(u->h, sp->extra[i]);
+	return 0;
+}
+
+static void
+hun_close(struct hun *u)
+{
+	if (u->to_dic != (iconv_t)-1 && u->to_dic != NULL)
+		iconv_close(u->to_dic);
+	if (u->from_dic != (iconv_t)-1 && u->from_dic != NULL)
+		iconv_close(u->from_dic);
+	if (u->h != NULL)
+		Hunspell_destroy(u->h);
+	u->h = NULL;
+}
+
 struct pl_speller *
 pl_speller_new(const char *lang, const char *datadir,
     const struct pl_strlist *accept, struct postlint_error *err)
 {
 	struct pl_speller *sp;
 	char aff[1024], dic[1024], pat[1100];
-	const char *enc;
 	size_t i, n;
 	glob_t g;
 
@@ -169,38 +248,36 @@ pl_speller_new(const char *lang, const char *datadir,
 		return NULL;
 	}
 	sp = pl_calloc(1, sizeof(*sp));
-	sp->h = Hunspell_create(aff, dic);
-	if (sp->h == NULL) {
-		free(sp);
-		pl_error_set(err, dic, 0, 0, "Hunspell could not load the dictionary");
-		return NULL;
-	}
-	enc = Hunspell_get_dic_encoding(sp->h);
-	sp->utf8 = enc == NULL || strcasecmp(enc, "UTF-8") == 0 ||
-	    strcasecmp(enc, "UTF8") == 0;
-	if (!sp->utf8) {
-		sp->to_dic = iconv_open(enc, "UTF-8");
-		sp->from_dic = iconv_open("UTF-8", enc);
-		if (sp->to_dic == (iconv_t)-1 || sp->from_dic == (iconv_t)-1) {
-			pl_error_set(err, dic, 0, 0, "cannot convert to the "
-			    "dictionary's encoding %s", enc);
-			pl_speller_free(sp);
-			return NULL;
-		}
+	snprintf(sp->aff, sizeof(sp->aff), "%s", aff);
+	snprintf(sp->dic, sizeof(sp->dic), "%s", dic);
+	for (i = 0; i < MAX_HUN; i++)
+		pthread_mutex_init(&sp->hun[i].m, NULL);
+	pthread_mutex_init(&sp->more, NULL);
+	pthread_mutex_init(&sp->insert, NULL);
+	pthread_mutex_init(&sp->suggest, NULL);
+	{
+		long cores = sysconf(_SC_NPROCESSORS_ONLN);
+
+		sp->maxhun = cores < 1 ? 1 : cores > MAX_HUN ? MAX_HUN :
+		    (size_t)cores;
 	}
 	/* The team's word lists for this language share the system .aff, so
 	 * their affix flags work as Hunspell's own. */
 	snprintf(pat, sizeof(pat), "%s/dicts/%.*s/*.dic", datadir,
 	    (int)strcspn(lang, "_"), lang);
 	if (glob(pat, 0, NULL, &g) == 0) {
+		sp->extra = pl_calloc(g.gl_pathc, sizeof(*sp->extra));
 		for (i = 0; i < g.gl_pathc; i++)
-			Hunspell_add_dic(sp->h, g.gl_pathv[i]);
+			sp->extra[sp->nextra++] = pl_strdup(g.gl_pathv[i]);
 		globfree(&g);
 	}
+	if (hun_open(sp, &sp->hun[0], err) != 0) {
+		pl_speller_free(sp);
+		return NULL;
+	}
+	atomic_store(&sp->nhun, 1);
 	snprintf(pat, sizeof(pat), "%s/dicts/%.*s/lemmas.txt", datadir,
 	    (int)strcspn(lang, "_"), lang);
-	pthread_rwlock_init(&sp->lock, NULL);
-	pthread_mutex_init(&sp->hunspell, NULL);
 	if (load_lemmas(sp, pat) != 0) {
 		pl_error_set(err, pat, 0, 0, "cannot read the word forms: %s",
 		    strerror(errno));
@@ -217,88 +294,126 @@ pl_speller_new(const char *lang, const char *datadir,
 void
 pl_speller_free(struct pl_speller *sp)
 {
+	struct table *t, *older;
 	size_t i, j;
 
 	if (sp == NULL)
 		return;
-	for (i = 0; i < sp->cap; i++) {
-		struct entry *e = sp->slots[i];
+	t = atomic_load(&sp->tab);
+	for (i = 0; t != NULL && i < t->cap; i++) {
+		struct entry *e = atomic_load_explicit(&t->slots[i].e,
+		    memory_order_relaxed);
 
 		if (e == NULL)
 			continue;
 		for (j = 0; j < e->nsugg; j++)
 			free(e->sugg[j]);
 		free(e->sugg);
-		free(e->stem);
+		if (atomic_load(&e->stem) != NOT_YET)
+			free(atomic_load(&e->stem));
 		free(e->word);
 		free(e);
 	}
-	free(sp->slots);
+	for (; t != NULL; t = older) {
+		older = t->older;
+		free(t);
+	}
 	pl_set_free(&sp->accept);
 	for (i = 0; i < sp->nlemmas; i++) {
 		free(sp->lemmas[i].form);
 		free(sp->lemmas[i].lemma);
 	}
 	free(sp->lemmas);
-	if (!sp->utf8) {
-		if (sp->to_dic != (iconv_t)-1)
-			iconv_close(sp->to_dic);
-		if (sp->from_dic != (iconv_t)-1)
-			iconv_close(sp->from_dic);
+	for (i = 0; i < MAX_HUN; i++) {
+		hun_close(&sp->hun[i]);
+		pthread_mutex_destroy(&sp->hun[i].m);
 	}
-	if (sp->h != NULL)
-		Hunspell_destroy(sp->h);
-	pthread_rwlock_destroy(&sp->lock);
-	pthread_mutex_destroy(&sp->hunspell);
+	for (i = 0; i < sp->nextra; i++)
+		free(sp->extra[i]);
+	free(sp->extra);
+	pthread_mutex_destroy(&sp->more);
+	pthread_mutex_destroy(&sp->insert);
+	pthread_mutex_destroy(&sp->suggest);
 	free(sp);
 }
 
+/* FNV-1a, then a 64-bit finalizer, as the table takes the low bits. */
 static size_t
 hash(const char *s, size_t n)
 {
-	size_t h = 5381;
+	uint64_t h = 1469598103934665603ULL;
 
-	while (n--)
-		h = h * 33 + (unsigned char)*s++;
-	return h;
+	while (n--) {
+		h ^= (unsigned char)*s++;
+		h *= 1099511628211ULL;
+	}
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	return (size_t)h;
 }
 
-static struct entry **
-slot(struct pl_speller *sp, const char *w, size_t n)
+/* Adds E to T, which has room (the caller holds sp->insert). */
+static void
+table_put(struct table *t, struct entry *e)
 {
-	size_t i = hash(w, n) & (sp->cap - 1);
+	size_t i = e->hash & (t->cap - 1);
 
-	while (sp->slots[i] != NULL && !(sp->slots[i]->len == n &&
-	    memcmp(sp->slots[i]->word, w, n) == 0))
-		i = (i + 1) & (sp->cap - 1);
-	return &sp->slots[i];
+	while (atomic_load_explicit(&t->slots[i].e, memory_order_relaxed) != NULL)
+		i = (i + 1) & (t->cap - 1);
+	atomic_store_explicit(&t->slots[i].hash, e->hash, memory_order_relaxed);
+	atomic_store_explicit(&t->slots[i].e, e, memory_order_release);
+}
+
+/* Takes an instance of Hunspell: a free one, else a new one while there
+ * are fewer than maxhun, else waits for the first. */
+static struct hun *
+hun_take(struct pl_speller *sp)
+{
+	size_t i, n = atomic_load_explicit(&sp->nhun, memory_order_acquire);
+	struct postlint_error err;
+
+	for (i = 0; i < n; i++)
+		if (pthread_mutex_trylock(&sp->hun[i].m) == 0)
+			return &sp->hun[i];
+	if (n < sp->maxhun) {
+		pthread_mutex_lock(&sp->more);
+		n = atomic_load_explicit(&sp->nhun, memory_order_relaxed);
+		if (n < sp->maxhun) {
+			if (hun_open(sp, &sp->hun[n], &err) == 0) {
+				pthread_mutex_lock(&sp->hun[n].m);
+				atomic_store_explicit(&sp->nhun, n + 1,
+				    memory_order_release);
+				pthread_mutex_unlock(&sp->more);
+				return &sp->hun[n];
+			}
+			/* loaded once, so this is memory: go on with fewer */
+			hun_close(&sp->hun[n]);
+			sp->maxhun = n;
+		}
+		pthread_mutex_unlock(&sp->more);
+	}
+	pthread_mutex_lock(&sp->hun[0].m);
+	return &sp->hun[0];
 }
 
 static void
-grow(struct pl_speller *sp)
+hun_give(struct hun *u)
 {
-	struct entry **old = sp->slots;
-	size_t oldcap = sp->cap, i;
-
-	sp->cap = oldcap ? oldcap * 2 : 1024;
-	sp->slots = pl_calloc(sp->cap, sizeof(*sp->slots));
-	for (i = 0; i < oldcap; i++)
-		if (old[i] != NULL)
-			*slot(sp, old[i]->word, old[i]->len) = old[i];
-	free(old);
+	pthread_mutex_unlock(&u->m);
 }
 
 /* WORD in the dictionary's encoding; caller frees.  NULL: not expressible. */
 static char *
-dic_word(struct pl_speller *sp, const char *w, size_t n)
+dic_word(struct pl_speller *sp, struct hun *u, const char *w, size_t n)
 {
-	return sp->utf8 ? pl_strndup(w, n) : convert(sp->to_dic, w, n);
+	return sp->utf8 ? pl_strndup(w, n) : convert(u->to_dic, w, n);
 }
 
 static char *
-utf8_word(struct pl_speller *sp, const char *w)
+utf8_word(struct pl_speller *sp, struct hun *u, const char *w)
 {
-	return sp->utf8 ? pl_strdup(w) : convert(sp->from_dic, w, strlen(w));
+	return sp->utf8 ? pl_strdup(w) : convert(u->from_dic, w, strlen(w));
 }
 
 /* The lemma of an irregular FORM from the list, or NULL. */
@@ -318,13 +433,36 @@ irregular(struct pl_speller *sp, const char *w, size_t n)
 	return hit ? pl_strdup(hit->lemma) : NULL;
 }
 
-/* Whether W is a word of the dictionary. */
+/* Hunspell's verdict on E, asked once per entry (the caller holds U).
+ * Threads asking at once get the same answer. */
 static int
-known(struct pl_speller *sp, const char *w, size_t n)
+hun_knows(struct pl_speller *sp, struct hun *u, struct entry *e)
 {
-	char *dw = dic_word(sp, w, n);
-	int ok = dw != NULL && Hunspell_spell(sp->h, dw) != 0;
+	int k = atomic_load_explicit(&e->known, memory_order_acquire);
 
+	if (k < 0) {
+		char *dw = dic_word(sp, u, e->word, e->len);
+
+		k = dw != NULL && Hunspell_spell(u->h, dw) != 0;
+		free(dw);
+		atomic_store_explicit(&e->known, k, memory_order_release);
+	}
+	return k;
+}
+
+/* Whether W is a word of the dictionary: through the cache, since the
+ * same words come up as words of posts and as stems of others. */
+static int
+known(struct pl_speller *sp, struct hun *u, const char *w, size_t n)
+{
+	struct entry *e = (struct entry *)pl_speller_lookup(sp, w, n);
+	char *dw;
+	int ok;
+
+	if (e != NULL)
+		return hun_knows(sp, u, e);
+	dw = dic_word(sp, u, w, n);
+	ok = dw != NULL && Hunspell_spell(u->h, dw) != 0;
 	free(dw);
 	return ok;
 }
@@ -333,19 +471,21 @@ known(struct pl_speller *sp, const char *w, size_t n)
  * suffix taken off when what is left is a word ("running" -> "run",
  * "cities" -> "city").  Caller frees; NULL when there is no shorter form. */
 static char *
-stem_step(struct pl_speller *sp, const char *w, size_t n)
+stem_step(struct pl_speller *sp, struct hun *u, const char *w, size_t n)
 {
 	static const struct { const char *suffix, *repl; int dbl; } rules[] = {
 		{ "ies", "y", 0 }, { "ing", "", 1 }, { "ing", "e", 0 },
 		{ "ing", "", 0 }, { "ed", "", 1 }, { "ed", "e", 0 }, { "ed", "", 0 },
 		{ "es", "", 0 }, { "s", "", 0 },
 	};
-	char *dw = dic_word(sp, w, n), **list = NULL, *best = NULL, buf[128];
-	int k = dw ? Hunspell_stem(sp->h, &list, dw) : 0, i;
+	char *dw = dic_word(sp, u, w, n), **list = NULL, *best = NULL, buf[128];
+	/* Hunspell has no stem for a word it does not know, and looking for
+	 * one costs it a clock() call, a system call on some machines */
+	int k = dw && known(sp, u, w, n) ? Hunspell_stem(u->h, &list, dw) : 0, i;
 	size_t r;
 
 	for (i = 0; i < k; i++) {
-		char *st = utf8_word(sp, list[i]);
+		char *st = utf8_word(sp, u, list[i]);
 
 		if (st != NULL && strlen(st) < n && strlen(st) >= 2 &&
 		    (best == NULL || strlen(st) < strlen(best))) {
@@ -355,7 +495,7 @@ stem_step(struct pl_speller *sp, const char *w, size_t n)
 			free(st);
 	}
 	if (list != NULL)
-		Hunspell_free_list(sp->h, &list, k);
+		Hunspell_free_list(u->h, &list, k);
 	free(dw);
 	if (best != NULL)
 		return best;
@@ -375,7 +515,7 @@ stem_step(struct pl_speller *sp, const char *w, size_t n)
 			continue;
 		memcpy(buf, w, base);
 		strcpy(buf + base, rules[r].repl);
-		if (known(sp, buf, strlen(buf)))
+		if (known(sp, u, buf, strlen(buf)))
 			return pl_strdup(buf);
 	}
 	return NULL;
@@ -385,7 +525,7 @@ stem_step(struct pl_speller *sp, const char *w, size_t n)
  * shorter is found ("deployments" -> "deployment" -> "deploy").  NULL
  * when the word is its own stem. */
 static char *
-stem_of(struct pl_speller *sp, const char *w, size_t n)
+stem_of(struct pl_speller *sp, struct hun *u, const char *w, size_t n)
 {
 	char *cur = irregular(sp, w, n), *next;
 	int steps;
@@ -393,7 +533,7 @@ stem_of(struct pl_speller *sp, const char *w, size_t n)
 	if (cur != NULL)
 		return cur;
 	cur = pl_strndup(w, n);
-	for (steps = 0; steps < 3 && (next = stem_step(sp, cur,
+	for (steps = 0; steps < 3 && (next = stem_step(sp, u, cur,
 	    strlen(cur))) != NULL; steps++) {
 		free(cur);
 		cur = next;
@@ -412,54 +552,82 @@ stem_of(struct pl_speller *sp, const char *w, size_t n)
  * the pointer for the speller's life.
  */
 static struct entry *
-find(struct pl_speller *sp, const char *w, size_t n)
+find(struct pl_speller *sp, const char *w, size_t n, size_t h)
 {
-	struct entry *e = NULL;
+	struct table *t = atomic_load_explicit(&sp->tab, memory_order_acquire);
+	size_t i;
 
-	pthread_rwlock_rdlock(&sp->lock);
-	if (sp->cap > 0)
-		e = *slot(sp, w, n);
-	pthread_rwlock_unlock(&sp->lock);
-	return e;
+	if (t == NULL)
+		return NULL;
+	for (i = h & (t->cap - 1);; i = (i + 1) & (t->cap - 1)) {
+		struct entry *e = atomic_load_explicit(&t->slots[i].e,
+		    memory_order_acquire);
+
+		if (e == NULL)
+			return NULL;
+		if (atomic_load_explicit(&t->slots[i].hash, memory_order_relaxed) ==
+		    h && e->len == n && memcmp(e->word, w, n) == 0)
+			return e;
+	}
 }
 
 /*
- * Most words were seen before and are found under the shared lock.  A new
- * word is looked up in Hunspell under its own mutex (Hunspell is not
- * thread-safe), while other threads go on finding known words, and is
- * then added under the exclusive lock.
+ * Most words were seen before and are found without a lock.  A new word
+ * is added under the insert lock, unless another thread added it in the
+ * meantime (then that entry is kept and this one dropped).
  */
 const struct pl_spell_entry *
 pl_speller_lookup(struct pl_speller *sp, const char *w, size_t n)
 {
-	struct entry **s, *e;
-	char *dw;
+	struct entry *e, *had;
+	struct table *t;
+	size_t h, i;
 
 	if (n == 0 || n > MAX_WORD)
 		return NULL;
-	if ((e = find(sp, w, n)) != NULL)
+	h = hash(w, n);
+	if ((e = find(sp, w, n, h)) != NULL)
 		return (const struct pl_spell_entry *)e;
-	pthread_mutex_lock(&sp->hunspell);
-	if ((e = find(sp, w, n)) != NULL) {   /* another thread added it */
-		pthread_mutex_unlock(&sp->hunspell);
-		return (const struct pl_spell_entry *)e;
-	}
-	dw = dic_word(sp, w, n);
 	e = pl_calloc(1, sizeof(*e));
 	e->word = pl_strndup(w, n);
 	e->len = n;
-	e->correct = pl_set_has(&sp->accept, w, n) ||
-	    (dw != NULL && Hunspell_spell(sp->h, dw) != 0);
-	e->stem = stem_of(sp, w, n);
-	free(dw);
-	pthread_rwlock_wrlock(&sp->lock);
-	if (sp->cap == 0 || 2 * (sp->n + 1) > sp->cap)
-		grow(sp);
-	s = slot(sp, w, n);
-	*s = e;
+	e->hash = h;
+	atomic_init(&e->known, -1);
+	atomic_init(&e->stem, NOT_YET);
+
+	/* held for a few hundred cycles: spin a little before sleeping, as
+	 * a futex wait and wake costs more than that */
+	for (i = 0; i < 64 && pthread_mutex_trylock(&sp->insert) != 0; i++)
+		;
+	if (i == 64)
+		pthread_mutex_lock(&sp->insert);
+	if ((had = find(sp, w, n, h)) != NULL) {
+		pthread_mutex_unlock(&sp->insert);
+		free(e->word);
+		free(e);
+		return (const struct pl_spell_entry *)had;
+	}
+	t = atomic_load_explicit(&sp->tab, memory_order_relaxed);
+	if (t == NULL || 2 * (sp->n + 1) > t->cap) {
+		size_t cap = t ? t->cap * 2 : 1024;
+		struct table *nt = pl_calloc(1, sizeof(*nt) + cap *
+		    sizeof(nt->slots[0]));
+
+		nt->cap = cap;
+		nt->older = t;
+		for (i = 0; t != NULL && i < t->cap; i++) {
+			struct entry *x = atomic_load_explicit(&t->slots[i].e,
+			    memory_order_relaxed);
+
+			if (x != NULL)
+				table_put(nt, x);
+		}
+		atomic_store_explicit(&sp->tab, nt, memory_order_release);
+		t = nt;
+	}
+	table_put(t, e);
 	sp->n++;
-	pthread_rwlock_unlock(&sp->lock);
-	pthread_mutex_unlock(&sp->hunspell);
+	pthread_mutex_unlock(&sp->insert);
 	return (const struct pl_spell_entry *)e;
 }
 
@@ -471,43 +639,75 @@ pl_speller_suggest(struct pl_speller *sp, const struct pl_spell_entry *pe,
 {
 	struct entry *e = (struct entry *)pe;
 
-	pthread_mutex_lock(&sp->hunspell);
+	pthread_mutex_lock(&sp->suggest);
 	if (!e->suggested) {
-		char *dw = dic_word(sp, e->word, e->len), **list = NULL;
-		int k = dw ? Hunspell_suggest(sp->h, &list, dw) : 0, i;
+		struct hun *u = hun_take(sp);
+		char *dw = dic_word(sp, u, e->word, e->len), **list = NULL;
+		int k = dw ? Hunspell_suggest(u->h, &list, dw) : 0, i;
 
 		e->sugg = pl_calloc(MAX_SUGGESTIONS, sizeof(*e->sugg));
 		for (i = 0; i < k && e->nsugg < MAX_SUGGESTIONS; i++) {
-			char *s = utf8_word(sp, list[i]);
+			char *s = utf8_word(sp, u, list[i]);
 
 			if (s != NULL)
 				e->sugg[e->nsugg++] = s;
 		}
 		if (list != NULL)
-			Hunspell_free_list(sp->h, &list, k);
+			Hunspell_free_list(u->h, &list, k);
 		free(dw);
+		hun_give(u);
 		e->suggested = 1;
 	}
-	pthread_mutex_unlock(&sp->hunspell);
+	pthread_mutex_unlock(&sp->suggest);
 	*sugg = (const char *const *)e->sugg;
 	*nsugg = e->nsugg;
 }
 
+/* Whether the word is correct: on the configuration's list, or known to
+ * Hunspell, asked in an instance no other thread is using. */
 int
-pl_spell_entry_correct(const struct pl_spell_entry *e)
+pl_speller_correct(struct pl_speller *sp, const struct pl_spell_entry *pe)
 {
-	return ((const struct entry *)e)->correct;
+	struct entry *e = (struct entry *)pe;
+	int k = atomic_load_explicit(&e->known, memory_order_acquire);
+	struct hun *u;
+
+	if (k > 0 || pl_set_has(&sp->accept, e->word, e->len))
+		return 1;
+	if (k == 0)
+		return 0;
+	u = hun_take(sp);
+	k = hun_knows(sp, u, e);
+	hun_give(u);
+	return k;
 }
 
+/* The stem, worked out once; when two threads race, the first to
+ * publish wins and the other's copy is dropped. */
 const char *
-pl_spell_entry_stem(const struct pl_spell_entry *e, size_t *len)
+pl_speller_stem(struct pl_speller *sp, const struct pl_spell_entry *pe,
+    size_t *len)
 {
-	const struct entry *x = (const struct entry *)e;
+	struct entry *e = (struct entry *)pe;
+	char *st = atomic_load_explicit(&e->stem, memory_order_acquire);
 
-	if (x->stem == NULL) {
-		*len = x->len;
-		return x->word;
+	if (st == NOT_YET) {
+		struct hun *u = hun_take(sp);
+		char *mine = stem_of(sp, u, e->word, e->len), *expect = NOT_YET;
+
+		hun_give(u);
+		if (atomic_compare_exchange_strong_explicit(&e->stem, &expect, mine,
+		    memory_order_acq_rel, memory_order_acquire))
+			st = mine;
+		else {
+			free(mine);
+			st = expect;
+		}
 	}
-	*len = strlen(x->stem);
-	return x->stem;
+	if (st == NULL) {
+		*len = e->len;
+		return e->word;
+	}
+	*len = strlen(st);
+	return st;
 }

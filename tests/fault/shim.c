@@ -2,8 +2,8 @@
  * tests/fault.sh:
  *   FAULT_READ_AT=N    the Nth read (fread, fgets, read) fails with EIO
  *   FAULT_WRITE_AT=N   the Nth write to standard output fails with EIO
- *   FAULT_OPEN=TEXT    opening a path that contains TEXT fails with EACCES
- *                      (an unreadable file, even for root)
+ *   FAULT_OPEN=TEXT    opening (fopen, open) a path that contains TEXT fails
+ *                      with EACCES (an unreadable file, even for root)
  *   FAULT_COUNT=1      print the number of reads and writes at exit
  * A failed stdio call also sets the stream's error flag, as a real failure
  * would, so ferror() sees it.  Only calls made by postlint's own code (the
@@ -149,6 +149,30 @@ fopen64(const char *path, const char *mode)
 	}
 	return real(path, mode);
 }
+
+/* open() and open64(), which postlint uses to read small files whole */
+#define OPEN_SHIM(name) \
+int \
+name(const char *path, int flags, ...) \
+{ \
+	mode_t mode = 0; \
+	va_list ap; \
+ \
+	REAL(name); \
+	setup(); \
+	if (flags & O_CREAT) { \
+		va_start(ap, flags); \
+		mode = va_arg(ap, mode_t); \
+		va_end(ap); \
+	} \
+	if (open_fault != NULL && strstr(path, open_fault) != NULL) { \
+		errno = EACCES; \
+		return -1; \
+	} \
+	return real(path, flags, mode); \
+}
+OPEN_SHIM(open)
+OPEN_SHIM(open64)
 
 size_t
 fwrite(const void *p, size_t size, size_t n, FILE *fp)

@@ -57,14 +57,13 @@ lets_run(const char *pat, const char *s, size_t n)
 
 	memset(&rule, 0, sizeof(rule));
 	memset(&rs, 0, sizeof(rs));
-	pl_pattern_literals(pat, strlen(pat), &rule.lits);
+	rule.src = pat;
 	rs.v = &rule;
 	rs.n = 1;
 	pf = pl_prefilter_new(&rs);
 	run = pl_prefilter_scan(pf, s, n, &may) || may ||
 	    !pl_prefilter_skips(pf, 0);
 	pl_prefilter_free(pf);
-	pl_lits_free(&rule.lits);
 	return run;
 }
 
