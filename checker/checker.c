@@ -249,6 +249,14 @@ postlint_checker_set_threads(struct postlint_checker *chk, int n)
 	chk->threads = n < 1 ? 1 : n > PL_MAX_THREADS ? PL_MAX_THREADS : n;
 }
 
+void
+postlint_checker_set_render(struct postlint_checker *chk, int format,
+    unsigned flags)
+{
+	chk->render_format = postlint_format_per_post(format) ? format : -1;
+	chk->render_flags = flags;
+}
+
 const char *
 postlint_stem(const struct postlint_checker *chk, const char *word, size_t len,
     size_t *stem_len)
@@ -297,6 +305,7 @@ postlint_checker_new(const struct postlint_config *cfg,
 	size_t i;
 
 	chk->cfg = postlint_config_copy(cfg);
+	chk->render_format = -1;
 	chk->uc = pl_uclass_new();
 	pthread_mutex_init(&chk->lock, NULL);
 	if (load_packs(chk, err) != 0 || apply_settings(chk, err) != 0 ||

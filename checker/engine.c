@@ -791,6 +791,7 @@ void
 pl_result_free(struct postlint_result *res)
 {
 	free(res->findings);
+	free(res->rendered);
 	pl_pool_free(&res->pool);
 	memset(res, 0, sizeof(*res));
 }

@@ -380,6 +380,8 @@ struct postlint_checker {
 	_Atomic(struct pl_prefilter *) pf;
 	atomic_size_t pf_posts;
 	int threads;               /* for --each-line input (set_threads) */
+	int render_format;         /* set_render; -1: results are copied */
+	unsigned render_flags;
 	struct pl_match *idle[16];  /* match state kept for the next input */
 	size_t nidle;
 	pthread_mutex_t lock;
@@ -510,6 +512,12 @@ struct postlint_result {
 	struct postlint_meta *meta;
 	size_t nmeta;
 	struct pl_pool pool;
+	/* written ahead by a worker (postlint_checker_set_render): the text
+	 * a reporter of rformat and rflags writes for this post */
+	char *rendered;
+	size_t nrendered;
+	int rformat;
+	unsigned rflags;
 };
 
 /* Checks one post; fills RES (which the caller frees with pl_result_free). */

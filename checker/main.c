@@ -46,6 +46,7 @@ struct run {
 	int any_fail;       /* exit 1 */
 	int stopped;        /* the output went away */
 	int write_errno;    /* why: EPIPE (quiet) or a real write error */
+	unsigned rep_flags; /* the reporter's, for the workers' own */
 	struct par *par;    /* -j N: the workers; NULL: one thread */
 	int line_threads;   /* without workers: threads for --each-line */
 	struct { dev_t dev; ino_t ino; } *seen;   /* directories on the walk */
@@ -285,8 +286,12 @@ slot_for(struct run *run, const char *path)
 	if (cfg != NULL) {
 		s->chk = postlint_checker_new(cfg, &err);
 		postlint_config_free(cfg);
-		if (s->chk != NULL && run->line_threads > 1)
+		if (s->chk != NULL && run->line_threads > 1) {
 			postlint_checker_set_threads(s->chk, run->line_threads);
+			/* on_result only reports: the threads may write */
+			postlint_checker_set_render(s->chk, run->cli->format,
+			    run->rep_flags);
+		}
 	}
 	if (s->chk == NULL) {
 		s->failed = 1;
@@ -508,12 +513,15 @@ judge_file(struct run *run, const char *path, int from_walk,
  * WINDOW tasks ahead of the report.
  */
 #define EVENTS_MAX 256
-#define WINDOW 64
+#define WINDOW 256
 
 struct event {
 	struct postlint_result *res;   /* a judged post, or */
 	struct postlint_error *err;    /* an error, or */
-	char *note;                    /* a note for stderr */
+	char *note;                    /* a note for stderr, or */
+	char *out;                     /* a post as the report writes it */
+	size_t nout;
+	int failed;                    /* with out: the post failed */
 };
 
 struct task {
@@ -563,7 +571,7 @@ par_lock(struct par *p)
  * when T (a long input) has many events waiting (FORCE).  A worker is
  * woken only when it waits and there is work.
  */
-#define READY_RUN 16
+#define READY_RUN 64
 
 static void
 wake_main(struct par *p, struct task *t, int force)
@@ -609,17 +617,47 @@ task_add(struct par *p, struct task *t, const struct event *e)
 	return stop;
 }
 
+/*
+ * Where a format writes each post on its own (text, gcc, jsonl), a worker
+ * writes its posts with a reporter of its own into memory, and the main
+ * thread only copies the bytes to the output in order: the formatting is
+ * spread over the threads, and no copy of a result crosses between them.
+ */
+struct wrep {
+	struct postlint_reporter *rep;   /* NULL: results are copied */
+	FILE *mem;
+	char *buf;
+	size_t size;
+};
+
 struct task_ctx {
 	struct par *p;
 	struct task *t;
+	struct wrep *w;
 };
 
 static int
 task_result(const struct postlint_result *res, void *data)
 {
 	struct task_ctx *c = data;
-	struct event e = { postlint_result_copy(res), NULL, NULL };
+	struct event e = { NULL, NULL, NULL, NULL, 0, 0 };
+	long n;
 
+	if (c->w->rep == NULL) {
+		e.res = postlint_result_copy(res);
+		return task_add(c->p, c->t, &e);
+	}
+	/* the memory stream is rewound for each post */
+	if (fseek(c->w->mem, 0, SEEK_SET) != 0 ||
+	    postlint_reporter_post(c->w->rep, res) != 0 ||
+	    fflush(c->w->mem) != 0 || (n = ftell(c->w->mem)) < 0)
+		cli_nomem();   /* a memory stream fails only so */
+	e.failed = !postlint_result_passed(res);
+	if (n == 0 && !e.failed)
+		return 0;   /* --quiet, and it passed: nothing to say */
+	e.nout = (size_t)n;
+	e.out = xmalloc(e.nout + 1);
+	memcpy(e.out, c->w->buf, e.nout);
 	return task_add(c->p, c->t, &e);
 }
 
@@ -627,7 +665,7 @@ static void
 task_error(const struct postlint_error *err, void *data)
 {
 	struct task_ctx *c = data;
-	struct event e = { NULL, xmalloc(sizeof(*err)), NULL };
+	struct event e = { NULL, xmalloc(sizeof(*err)), NULL, NULL, 0, 0 };
 
 	*e.err = *err;
 	(void)task_add(c->p, c->t, &e);
@@ -638,7 +676,7 @@ task_note(void *data, const char *path, const char *what)
 {
 	struct task_ctx *c = data;
 	size_t n = strlen(path) + strlen(what) + 16;
-	struct event e = { NULL, NULL, xmalloc(n) };
+	struct event e = { NULL, NULL, xmalloc(n), NULL, 0, 0 };
 
 	snprintf(e.note, n, "postlint: %s: %s\n", path, what);
 	(void)task_add(c->p, c->t, &e);
@@ -646,9 +684,9 @@ task_note(void *data, const char *path, const char *what)
 
 /* What check_file does, in a worker, into the task's events. */
 static void
-run_task(struct par *p, struct task *t)
+run_task(struct par *p, struct task *t, struct wrep *w)
 {
-	struct task_ctx c = { p, t };
+	struct task_ctx c = { p, t, w };
 	struct sink k = { task_result, task_error, task_note, &c };
 
 	judge_file(p->run, t->path, t->from_walk, t->chk, &k);
@@ -658,7 +696,17 @@ static void *
 worker(void *arg)
 {
 	struct par *p = arg;
+	struct wrep w = { NULL, NULL, NULL, 0 };
 
+	if (postlint_format_per_post(p->run->cli->format) &&
+	    (w.mem = open_memstream(&w.buf, &w.size)) != NULL &&
+	    (w.rep = postlint_reporter_new(p->run->cli->format, w.mem,
+	    p->run->rep_flags)) == NULL) {
+		fclose(w.mem);
+		free(w.buf);
+		w.mem = NULL;
+		w.buf = NULL;
+	}
 	par_lock(p);
 	for (;;) {
 		struct task *t;
@@ -678,12 +726,17 @@ worker(void *arg)
 		t = p->tasks[p->next++];
 		pthread_mutex_unlock(&p->lock);
 		if (t->path != NULL && !p->stop)
-			run_task(p, t);
+			run_task(p, t, &w);
 		par_lock(p);
 		t->done = 1;
 		wake_main(p, t, 0);
 	}
 	pthread_mutex_unlock(&p->lock);
+	if (w.rep != NULL) {
+		postlint_reporter_free(w.rep);
+		fclose(w.mem);
+		free(w.buf);
+	}
 	return NULL;
 }
 
@@ -726,6 +779,15 @@ replay(struct run *run, struct event *e)
 		if (!run->stopped)
 			(void)on_result(e->res, run);
 		postlint_result_free(e->res);
+	} else if (e->out != NULL) {
+		if (e->failed)
+			run->any_fail = 1;
+		if (!run->stopped &&
+		    postlint_reporter_write(run->rep, e->out, e->nout) != 0) {
+			run->write_errno = errno;
+			run->stopped = 1;
+		}
+		free(e->out);
 	} else if (e->err != NULL) {
 		run->any_error = 1;
 		print_error(run, e->err);
@@ -1270,6 +1332,7 @@ check_all(struct run *run)
 	if (cli->quiet)
 		flags |= POSTLINT_REPORT_QUIET;
 	run->rep = postlint_reporter_new(cli->format, stdout, flags);
+	run->rep_flags = flags;
 	if (cli->staged)
 		check_staged(run);
 	else {

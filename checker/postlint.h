@@ -116,6 +116,18 @@ void postlint_checker_free(struct postlint_checker *chk);
  * checking, not while a check runs.
  */
 void postlint_checker_set_threads(struct postlint_checker *chk, int n);
+/*
+ * With threads, each result is copied for the calling thread; a caller
+ * that only writes the results with a reporter of a per-post format
+ * (postlint_format_per_post) can have the threads write them instead:
+ * after this call, a result of a threaded --each-line input carries the
+ * text a reporter of FORMAT and FLAGS writes for it, and its verdict,
+ * score, metrics, source and line, but no findings or metadata.
+ * postlint_reporter_post writes that text as it is (when its format and
+ * flags are those).  FORMAT -1 turns this off.
+ */
+void postlint_checker_set_render(struct postlint_checker *chk, int format,
+    unsigned flags);
 
 /* What the rule list and --explain show of a rule; strings are valid until
  * the checker is freed. */
@@ -351,6 +363,16 @@ int postlint_reporter_post(struct postlint_reporter *rep,
     const struct postlint_result *res);
 int postlint_reporter_error(struct postlint_reporter *rep,
     const struct postlint_error *err);
+/* Whether FORMAT writes each post on its own, whatever came before
+ * (text, gcc, jsonl).  Then a program judging posts in several threads
+ * may give each thread a reporter of its own over a memory stream
+ * (open_memstream) and pass the bytes on, in order, with
+ * postlint_reporter_write. */
+int postlint_format_per_post(int format);
+/* Writes N bytes that another reporter of the same format and flags wrote
+ * for posts; -1 when writing failed. */
+int postlint_reporter_write(struct postlint_reporter *rep, const char *bytes,
+    size_t n);
 /* Ends the document (json) and flushes. */
 int postlint_reporter_finish(struct postlint_reporter *rep);
 void postlint_reporter_free(struct postlint_reporter *rep);

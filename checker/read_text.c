@@ -219,7 +219,16 @@ struct lev {
 	struct postlint_error *err;    /* an error */
 };
 
+/* A worker's own reporter over memory (postlint_checker_set_render). */
+struct lrender {
+	struct postlint_reporter *rep;   /* NULL: results are copied */
+	FILE *mem;
+	char *buf;
+	size_t size;
+};
+
 struct lbatch {
+	struct lrender *render;        /* the worker's, while it judges */
 	struct pl_buf text;
 	struct lrec *v;
 	size_t nv, capv;
@@ -249,12 +258,43 @@ lev_add(struct lbatch *b, const struct lev *e)
 	b->ev[b->nev++] = *e;
 }
 
+/* RES as the caller's reporter writes it, with its verdict and figures:
+ * what postlint_checker_set_render promises, cheaper than a copy. */
+static struct postlint_result *
+rendered(struct lrender *r, const struct postlint_result *res)
+{
+	struct postlint_result *c = pl_calloc(1, sizeof(*c));
+	long n;
+
+	/* the memory stream is rewound for each post */
+	if (fseek(r->mem, 0, SEEK_SET) != 0 ||
+	    postlint_reporter_post(r->rep, res) != 0 || fflush(r->mem) != 0 ||
+	    (n = ftell(r->mem)) < 0)
+		pl_nomem();   /* a memory stream fails only so */
+	c->chk = res->chk;
+	c->source = res->source;   /* the input's name, valid while it is read */
+	c->line = res->line;
+	c->score = res->score;
+	c->threshold = res->threshold;
+	c->passed = res->passed;
+	memcpy(c->metrics, res->metrics, sizeof(c->metrics));
+	c->rendered = pl_malloc((size_t)n + 1);
+	memcpy(c->rendered, r->buf, (size_t)n);
+	c->nrendered = (size_t)n;
+	c->rformat = res->chk->render_format;
+	c->rflags = res->chk->render_flags;
+	return c;
+}
+
 static int
 batch_result(const struct postlint_result *res, void *data)
 {
-	struct lev e = { postlint_result_copy(res), NULL };
+	struct lbatch *b = data;
+	struct lev e = { NULL, NULL };
 
-	lev_add(data, &e);
+	e.res = b->render != NULL && b->render->rep != NULL ?
+	    rendered(b->render, res) : postlint_result_copy(res);
+	lev_add(b, &e);
 	return 0;
 }
 
@@ -272,7 +312,17 @@ lworker(void *arg)
 {
 	struct lpool *p = arg;
 	struct pl_ctx w = *p->ctx;
+	struct lrender r = { NULL, NULL, NULL, 0 };
 
+	if (w.chk->render_format >= 0 &&
+	    (r.mem = open_memstream(&r.buf, &r.size)) != NULL &&
+	    (r.rep = postlint_reporter_new(w.chk->render_format, r.mem,
+	    w.chk->render_flags)) == NULL) {
+		fclose(r.mem);
+		free(r.buf);
+		r.mem = NULL;
+		r.buf = NULL;
+	}
 	w.m = pl_take_match(w.chk);
 	w.on_result = batch_result;
 	w.on_error = batch_error;
@@ -292,6 +342,7 @@ lworker(void *arg)
 		p->todo = b->next;
 		pthread_mutex_unlock(&p->lock);
 		w.data = b;
+		b->render = &r;
 		for (i = 0; i < b->nv; i++)
 			line_post(&w, b->text.p + b->v[i].at, b->v[i].n, b->v[i].line,
 			    b->v[i].offset);
@@ -301,6 +352,11 @@ lworker(void *arg)
 		pthread_mutex_unlock(&p->lock);
 	}
 	pl_give_match(w.chk, w.m);
+	if (r.rep != NULL) {
+		postlint_reporter_free(r.rep);
+		fclose(r.mem);
+		free(r.buf);
+	}
 	return NULL;
 }
 

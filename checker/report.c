@@ -51,7 +51,32 @@ postlint_reporter_post(struct postlint_reporter *rep,
 {
 	if ((rep->flags & POSTLINT_REPORT_QUIET) && res->passed)
 		return status(rep);
+	if (res->rendered != NULL && res->rformat == rep->format &&
+	    res->rflags == rep->flags) {
+		if (res->nrendered > 0 &&
+		    fwrite(res->rendered, 1, res->nrendered, rep->out) !=
+		    res->nrendered)
+			return -1;
+		return status(rep);
+	}
 	rep->ops->post(rep, res);
+	return status(rep);
+}
+
+int
+postlint_format_per_post(int format)
+{
+	return format == POSTLINT_FORMAT_TEXT || format == POSTLINT_FORMAT_GCC ||
+	    format == POSTLINT_FORMAT_JSONL;
+}
+
+int
+postlint_reporter_write(struct postlint_reporter *rep, const char *bytes,
+    size_t n)
+{
+	if (n > 0 && fwrite(bytes, 1, n, rep->out) != n)
+		return -1;
+	rep->nposts++;
 	return status(rep);
 }
 
@@ -85,6 +110,7 @@ postlint_reporter_free(struct postlint_reporter *rep)
 	for (i = 0; i < rep->nerrors; i++)
 		free(rep->errors[i]);
 	free(rep->errors);
+	pl_buf_free(&rep->scratch);
 	free(rep);
 }
 

@@ -23,6 +23,7 @@ struct postlint_reporter {
 	char **errors;
 	size_t nerrors, caperr, dropped;
 	void *priv;   /* the format's own state */
+	struct pl_buf scratch;   /* a post's text, reused from post to post */
 };
 
 extern const struct pl_report_ops pl_report_text, pl_report_gcc,

@@ -165,24 +165,24 @@ post_object(struct pl_buf *b, const struct postlint_result *res)
 static void
 jsonl_post(struct postlint_reporter *rep, const struct postlint_result *res)
 {
-	struct pl_buf b = { 0 };
+	struct pl_buf *b = &rep->scratch;
 
-	post_object(&b, res);
-	pl_buf_addc(&b, '\n');
-	fwrite(b.p, 1, b.len, rep->out);
-	pl_buf_free(&b);
+	b->len = 0;
+	post_object(b, res);
+	pl_buf_addc(b, '\n');
+	fwrite(b->p, 1, b->len, rep->out);
 }
 
 /* The document is streamed: posts are written as they are judged. */
 static void
 json_post(struct postlint_reporter *rep, const struct postlint_result *res)
 {
-	struct pl_buf b = { 0 };
+	struct pl_buf *b = &rep->scratch;
 
-	pl_buf_adds(&b, rep->nposts == 0 ? "{\"version\":1,\"posts\":[\n" : ",\n");
-	post_object(&b, res);
-	fwrite(b.p, 1, b.len, rep->out);
-	pl_buf_free(&b);
+	b->len = 0;
+	pl_buf_adds(b, rep->nposts == 0 ? "{\"version\":1,\"posts\":[\n" : ",\n");
+	post_object(b, res);
+	fwrite(b->p, 1, b->len, rep->out);
 	rep->nposts++;
 }
 
