@@ -187,7 +187,8 @@ syllables(const char *w, size_t n)
 			c = (unsigned char)(c + 32);
 		if (!((c >= 'a' && c <= 'z') || c >= 0xC0))
 			continue;   /* apostrophes, hyphens, continuation bytes */
-		vowel = strchr("aeiouy", c) != NULL || c >= 0xC0;
+		vowel = c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' ||
+		    c == 'y' || c >= 0xC0;
 		if (vowel && !prev_vowel)
 			count++;
 		prev_vowel = vowel;
@@ -283,29 +284,20 @@ static void
 platform_lengths(struct pl_match *m, const char *s, size_t n,
     const struct pl_tokens *toks, double *v)
 {
-	size_t i = 0, t = 0, x = 0, masto = 0, plain = 0;
+	size_t t, x = 0, masto = 0, plain = 0;
 
-	while (i < n) {
-		const struct postlint_token *tk = t < toks->n ? &toks->v[t] : NULL;
-		uint32_t cp;
-		size_t k;
+	/* the text between links and emoji, then each of them */
+	for (t = 0; t < toks->n; t++) {
+		const struct postlint_token *tk = &toks->v[t];
 
-		while (tk != NULL && tk->offset + tk->length <= i) {
-			t++;
-			tk = t < toks->n ? &toks->v[t] : NULL;
-		}
-		if (tk != NULL && tk->offset == i && (tk->kind == POSTLINT_TOKEN_URL ||
-		    tk->kind == POSTLINT_TOKEN_EMOJI)) {
-			x += x_length_nfc(s + plain, i - plain);
-			x += tk->kind == POSTLINT_TOKEN_URL ? 23 : 2;
-			masto += tk->kind == POSTLINT_TOKEN_URL ? 23 :
-			    graphemes(m, s + i, tk->length);
-			i += tk->length;
-			plain = i;
+		if ((tk->kind != POSTLINT_TOKEN_URL &&
+		    tk->kind != POSTLINT_TOKEN_EMOJI) || tk->offset < plain)
 			continue;
-		}
-		k = pl_utf8_decode((const unsigned char *)s + i, n - i, &cp);
-		i += k ? k : 1;
+		x += x_length_nfc(s + plain, tk->offset - plain);
+		x += tk->kind == POSTLINT_TOKEN_URL ? 23 : 2;
+		masto += tk->kind == POSTLINT_TOKEN_URL ? 23 :
+		    graphemes(m, s + tk->offset, tk->length);
+		plain = tk->offset + tk->length;
 	}
 	x += x_length_nfc(s + plain, n - plain);
 	/* Mastodon: graphemes of everything that is not a link or emoji */

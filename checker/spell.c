@@ -70,7 +70,7 @@ struct pl_speller {
 	 * makes another, up to maxhun (the cores, at most MAX_HUN) */
 	struct hun hun[MAX_HUN];
 	atomic_size_t nhun;
-	size_t maxhun;
+	atomic_size_t maxhun;
 	pthread_mutex_t more;      /* making an instance */
 	pthread_mutex_t insert;    /* adding to the cache */
 	pthread_mutex_t suggest;   /* making suggestions for an entry */
@@ -258,8 +258,8 @@ pl_speller_new(const char *lang, const char *datadir,
 	{
 		long cores = sysconf(_SC_NPROCESSORS_ONLN);
 
-		sp->maxhun = cores < 1 ? 1 : cores > MAX_HUN ? MAX_HUN :
-		    (size_t)cores;
+		atomic_init(&sp->maxhun, cores < 1 ? 1 : cores > MAX_HUN ?
+		    MAX_HUN : (size_t)cores);
 	}
 	/* The team's word lists for this language share the system .aff, so
 	 * their affix flags work as Hunspell's own. */
@@ -376,10 +376,10 @@ hun_take(struct pl_speller *sp)
 	for (i = 0; i < n; i++)
 		if (pthread_mutex_trylock(&sp->hun[i].m) == 0)
 			return &sp->hun[i];
-	if (n < sp->maxhun) {
+	if (n < atomic_load_explicit(&sp->maxhun, memory_order_relaxed)) {
 		pthread_mutex_lock(&sp->more);
 		n = atomic_load_explicit(&sp->nhun, memory_order_relaxed);
-		if (n < sp->maxhun) {
+		if (n < atomic_load_explicit(&sp->maxhun, memory_order_relaxed)) {
 			if (hun_open(sp, &sp->hun[n], &err) == 0) {
 				pthread_mutex_lock(&sp->hun[n].m);
 				atomic_store_explicit(&sp->nhun, n + 1,
@@ -389,7 +389,7 @@ hun_take(struct pl_speller *sp)
 			}
 			/* loaded once, so this is memory: go on with fewer */
 			hun_close(&sp->hun[n]);
-			sp->maxhun = n;
+			atomic_store_explicit(&sp->maxhun, n, memory_order_relaxed);
 		}
 		pthread_mutex_unlock(&sp->more);
 	}
