@@ -433,7 +433,8 @@ slurp(int fd, char **buf, size_t *len)
 	/* one byte more than fstat said, to see the end in the same read */
 	cap = (size_t)st.st_size + 1;
 	*buf = xmalloc(cap);
-	while ((r = read(fd, *buf + n, cap - n)) != 0) {
+	for (;;) {
+		r = read(fd, *buf + n, cap - n);
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
@@ -447,6 +448,9 @@ slurp(int fd, char **buf, size_t *len)
 				return -1;
 			return 0;
 		}
+		/* a regular file reads short only at its end: no read for 0 */
+		if (r == 0 || n < cap)
+			break;
 	}
 	*len = n;
 	return 1;

@@ -200,5 +200,70 @@ main(void)
 		CHECK_STR(g.rule[1], "spam.follow-begging");
 	}
 	postlint_checker_free(chk);
+
+	/* threads that write the posts ahead (set_render) give the report
+	 * one thread gives, byte for byte; other formats are not written
+	 * ahead */
+	CHECK_INT(postlint_format_per_post(POSTLINT_FORMAT_JSONL), 1);
+	CHECK_INT(postlint_format_per_post(POSTLINT_FORMAT_TEXT), 1);
+	CHECK_INT(postlint_format_per_post(POSTLINT_FORMAT_GCC), 1);
+	CHECK_INT(postlint_format_per_post(POSTLINT_FORMAT_JSON), 0);
+	CHECK_INT(postlint_format_per_post(POSTLINT_FORMAT_SARIF), 0);
+	{
+		static const int fmts[] = { POSTLINT_FORMAT_TEXT,
+			POSTLINT_FORMAT_JSONL, POSTLINT_FORMAT_JSON };
+		struct postlint_input in = { .name = "lines",
+			.format = POSTLINT_INPUT_LINES };
+		struct { char *p; size_t n; } o[2];
+		struct postlint_checker *one, *many;
+		struct postlint_error e2;
+		char lines[40000];
+		size_t k = 0, f;
+		int i;
+
+		for (i = 0; i < 1200; i++)
+			k += (size_t)snprintf(lines + k, sizeof(lines) - k,
+			    i % 3 ? "Post %d: we shipped it, %d ms.\n" :
+			    "Follow me please!!! #f4f %d %d\n", i, i);
+		one = test_checker(NULL, NULL, &e2);
+		many = test_checker(NULL, NULL, &e2);
+		postlint_checker_set_threads(many, 3);
+		for (f = 0; f < 3; f++) {
+			for (i = 0; i < 2; i++) {
+				FILE *mem = open_memstream(&o[i].p, &o[i].n);
+				struct postlint_reporter *r =
+				    postlint_reporter_new(fmts[f], mem, 0);
+
+				postlint_checker_set_render(many, fmts[f], 0);
+				postlint_check_buffer(i ? many : one, &in, lines, k,
+				    to_reporter, NULL, r);
+				postlint_reporter_finish(r);
+				postlint_reporter_free(r);
+				fclose(mem);
+			}
+			CHECK(o[0].n > 1000 && o[0].n == o[1].n &&
+			    memcmp(o[0].p, o[1].p, o[0].n) == 0,
+			    "format %d: %zu bytes with one thread, %zu with three",
+			    fmts[f], o[0].n, o[1].n);
+			free(o[0].p);
+			free(o[1].p);
+		}
+		/* write: the bytes as they are */
+		{
+			char *p = NULL;
+			size_t n = 0;
+			FILE *mem = open_memstream(&p, &n);
+			struct postlint_reporter *r =
+			    postlint_reporter_new(POSTLINT_FORMAT_JSONL, mem, 0);
+
+			CHECK_INT(postlint_reporter_write(r, "{}\n", 3), 0);
+			postlint_reporter_free(r);
+			fclose(mem);
+			CHECK(n == 3 && memcmp(p, "{}\n", 3) == 0, "wrote %zu bytes", n);
+			free(p);
+		}
+		postlint_checker_free(one);
+		postlint_checker_free(many);
+	}
 	return harness_end();
 }
