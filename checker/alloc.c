@@ -254,8 +254,8 @@ pl_buf_free(struct pl_buf *b)
 
 /* FNV-1a: short keys, no adversary gains much from collisions in a set
  * whose contents come from the shipped word lists. */
-static size_t
-hash(const char *k, size_t n)
+size_t
+pl_hash(const char *k, size_t n)
 {
 	size_t h = 1469598103934665603ULL & (size_t)-1;
 
@@ -269,7 +269,7 @@ hash(const char *k, size_t n)
 static size_t
 slot(const struct pl_set *s, const char *k, size_t n)
 {
-	size_t i = hash(k, n) & (s->cap - 1);
+	size_t i = pl_hash(k, n) & (s->cap - 1);
 
 	while (s->keys[i] != NULL &&
 	    !(s->lens[i] == n && memcmp(s->keys[i], k, n) == 0))

@@ -23,6 +23,8 @@ void *pl_calloc(size_t n, size_t size);
 void *pl_realloc(void *p, size_t n);
 char *pl_strdup(const char *s);
 char *pl_strndup(const char *s, size_t n);
+/* FNV-1a of the N bytes at K (alloc.c). */
+size_t pl_hash(const char *k, size_t n);
 /* Grows *P (an array of SIZE-byte items with *CAP slots) to hold NEED. */
 void pl_grow(void **p, size_t *cap, size_t need, size_t size);
 #define PL_GROW(arr, cap, need) \

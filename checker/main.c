@@ -336,13 +336,15 @@ on_error(const struct postlint_error *err, void *data)
  * A file found by a walk that holds a NUL byte or is not UTF-8 in its
  * first 8 KiB is binary: skipped with a note, the exit status unchanged.
  */
+#define BINARY_SAMPLE 8192
+
 static int
 binary_sample(const unsigned char *b, size_t n)
 {
 	size_t i = 0;
 
-	if (n > 8192)
-		n = 8192;
+	if (n > BINARY_SAMPLE)
+		n = BINARY_SAMPLE;
 	if (memchr(b, '\0', n) != NULL)
 		return 1;
 	while (i < n) {
@@ -365,7 +367,7 @@ binary_sample(const unsigned char *b, size_t n)
 static int
 looks_binary(FILE *fp)
 {
-	unsigned char b[8192];
+	unsigned char b[BINARY_SAMPLE];
 	size_t n = fread(b, 1, sizeof(b), fp);
 
 	rewind(fp);
@@ -485,8 +487,8 @@ judge_file(struct run *run, const char *path, int from_walk,
 	}
 	if (whole)
 		close(fd);
-	if (from_walk && (whole ? binary_sample((const unsigned char *)buf,
-	    len < 8192 ? len : 8192) : looks_binary(fp))) {
+	if (from_walk && (whole ? binary_sample((const unsigned char *)buf, len) :
+	    looks_binary(fp))) {
 		k->note(k->data, path, "binary file skipped");
 		if (fp != NULL)
 			fclose(fp);
@@ -623,21 +625,14 @@ task_add(struct par *p, struct task *t, const struct event *e)
 
 /*
  * Where a format writes each post on its own (text, gcc, jsonl), a worker
- * writes its posts with a reporter of its own into memory, and the main
- * thread only copies the bytes to the output in order: the formatting is
- * spread over the threads, and no copy of a result crosses between them.
+ * writes its posts with a memory reporter of its own, and the main thread
+ * only copies the bytes to the output in order: the formatting is spread
+ * over the threads, and no copy of a result crosses between them.
  */
-struct wrep {
-	struct postlint_reporter *rep;   /* NULL: results are copied */
-	FILE *mem;
-	char *buf;
-	size_t size;
-};
-
 struct task_ctx {
 	struct par *p;
 	struct task *t;
-	struct wrep *w;
+	struct postlint_reporter *w;   /* NULL: results are copied */
 };
 
 static int
@@ -645,23 +640,18 @@ task_result(const struct postlint_result *res, void *data)
 {
 	struct task_ctx *c = data;
 	struct event e = { NULL, NULL, NULL, NULL, 0, 0 };
-	long n;
+	const char *text;
 
-	if (c->w->rep == NULL) {
+	if (c->w == NULL) {
 		e.res = postlint_result_copy(res);
 		return task_add(c->p, c->t, &e);
 	}
-	/* the memory stream is rewound for each post */
-	if (fseek(c->w->mem, 0, SEEK_SET) != 0 ||
-	    postlint_reporter_post(c->w->rep, res) != 0 ||
-	    fflush(c->w->mem) != 0 || (n = ftell(c->w->mem)) < 0)
-		cli_nomem();   /* a memory stream fails only so */
+	text = postlint_reporter_render(c->w, res, &e.nout);
 	e.failed = !postlint_result_passed(res);
-	if (n == 0 && !e.failed)
+	if (e.nout == 0 && !e.failed)
 		return 0;   /* --quiet, and it passed: nothing to say */
-	e.nout = (size_t)n;
 	e.out = xmalloc(e.nout + 1);
-	memcpy(e.out, c->w->buf, e.nout);
+	memcpy(e.out, text, e.nout);
 	return task_add(c->p, c->t, &e);
 }
 
@@ -688,7 +678,7 @@ task_note(void *data, const char *path, const char *what)
 
 /* What check_file does, in a worker, into the task's events. */
 static void
-run_task(struct par *p, struct task *t, struct wrep *w)
+run_task(struct par *p, struct task *t, struct postlint_reporter *w)
 {
 	struct task_ctx c = { p, t, w };
 	struct sink k = { task_result, task_error, task_note, &c };
@@ -700,17 +690,9 @@ static void *
 worker(void *arg)
 {
 	struct par *p = arg;
-	struct wrep w = { NULL, NULL, NULL, 0 };
+	struct postlint_reporter *w = postlint_reporter_new_memory(
+	    p->run->cli->format, p->run->rep_flags);
 
-	if (postlint_format_per_post(p->run->cli->format) &&
-	    (w.mem = open_memstream(&w.buf, &w.size)) != NULL &&
-	    (w.rep = postlint_reporter_new(p->run->cli->format, w.mem,
-	    p->run->rep_flags)) == NULL) {
-		fclose(w.mem);
-		free(w.buf);
-		w.mem = NULL;
-		w.buf = NULL;
-	}
 	par_lock(p);
 	for (;;) {
 		struct task *t;
@@ -730,17 +712,13 @@ worker(void *arg)
 		t = p->tasks[p->next++];
 		pthread_mutex_unlock(&p->lock);
 		if (t->path != NULL && !p->stop)
-			run_task(p, t, &w);
+			run_task(p, t, w);
 		par_lock(p);
 		t->done = 1;
 		wake_main(p, t, 0);
 	}
 	pthread_mutex_unlock(&p->lock);
-	if (w.rep != NULL) {
-		postlint_reporter_free(w.rep);
-		fclose(w.mem);
-		free(w.buf);
-	}
+	postlint_reporter_free(w);
 	return NULL;
 }
 

@@ -289,32 +289,17 @@ platform_lengths(struct pl_match *m, const char *s, size_t n,
 	/* the text between links and emoji, then each of them */
 	for (t = 0; t < toks->n; t++) {
 		const struct postlint_token *tk = &toks->v[t];
+		int url = tk->kind == POSTLINT_TOKEN_URL;
 
-		if ((tk->kind != POSTLINT_TOKEN_URL &&
-		    tk->kind != POSTLINT_TOKEN_EMOJI) || tk->offset < plain)
+		if ((!url && tk->kind != POSTLINT_TOKEN_EMOJI) || tk->offset < plain)
 			continue;
-		x += x_length_nfc(s + plain, tk->offset - plain);
-		x += tk->kind == POSTLINT_TOKEN_URL ? 23 : 2;
-		masto += tk->kind == POSTLINT_TOKEN_URL ? 23 :
-		    graphemes(m, s + tk->offset, tk->length);
+		x += x_length_nfc(s + plain, tk->offset - plain) + (url ? 23 : 2);
+		masto += graphemes(m, s + plain, tk->offset - plain) +
+		    (url ? 23 : graphemes(m, s + tk->offset, tk->length));
 		plain = tk->offset + tk->length;
 	}
 	x += x_length_nfc(s + plain, n - plain);
-	/* Mastodon: graphemes of everything that is not a link or emoji */
-	{
-		size_t j = 0, from = 0;
-
-		for (t = 0; t < toks->n; t++) {
-			const struct postlint_token *tk = &toks->v[t];
-
-			if (tk->kind != POSTLINT_TOKEN_URL && tk->kind != POSTLINT_TOKEN_EMOJI)
-				continue;
-			masto += graphemes(m, s + from, tk->offset - from);
-			from = tk->offset + tk->length;
-			j++;
-		}
-		masto += graphemes(m, s + from, n - from);
-	}
+	masto += graphemes(m, s + plain, n - plain);
 	v[PL_M_X_LENGTH] = (double)x;
 	v[PL_M_MASTODON_LENGTH] = (double)masto;
 }

@@ -365,10 +365,18 @@ int postlint_reporter_error(struct postlint_reporter *rep,
     const struct postlint_error *err);
 /* Whether FORMAT writes each post on its own, whatever came before
  * (text, gcc, jsonl).  Then a program judging posts in several threads
- * may give each thread a reporter of its own over a memory stream
- * (open_memstream) and pass the bytes on, in order, with
- * postlint_reporter_write. */
+ * may give each thread a memory reporter (postlint_reporter_new_memory)
+ * and pass the bytes on, in order, with postlint_reporter_write. */
 int postlint_format_per_post(int format);
+/* A reporter of FORMAT and FLAGS that writes into memory; NULL unless
+ * FORMAT is per post. */
+struct postlint_reporter *postlint_reporter_new_memory(int format,
+    unsigned flags);
+/* What REP, a memory reporter, writes for RES: *N bytes (none for a
+ * passing post with POSTLINT_REPORT_QUIET), valid until the next call;
+ * NULL for another reporter. */
+const char *postlint_reporter_render(struct postlint_reporter *rep,
+    const struct postlint_result *res, size_t *n);
 /* Writes N bytes that another reporter of the same format and flags wrote
  * for posts; -1 when writing failed. */
 int postlint_reporter_write(struct postlint_reporter *rep, const char *bytes,

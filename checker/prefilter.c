@@ -6,10 +6,11 @@
 
 /*
  * Most rules cannot match most posts: "tag a friend" needs "tag", and a
- * post without it need not be searched for the whole pattern.  At load
- * time each pattern is read for a set of literals, one of which occurs in
- * every match; one Aho-Corasick pass over a post then tells which rules
- * have a literal in it, and only those run their pattern.
+ * post without it need not be searched for the whole pattern.  Each
+ * pattern is read for a set of literals, one of which occurs in every
+ * match; one Aho-Corasick pass over a post then tells which rules have a
+ * literal in it, and only those run their pattern.  The automaton is
+ * built once a checker has judged a few posts (pl_checker_prefilter).
  *
  * The literals are over a folded alphabet, so that case and Unicode do
  * not have to be reasoned about: ASCII letters are lowercased, every
@@ -17,8 +18,8 @@
  * one space, and every other non-ASCII character is the byte 0x80.  Post
  * and literals are folded alike, so a match of the pattern in the post is
  * a match of the literal in the folded post.  The reading is conservative:
- * whatever it does not understand (backreferences, recursion, \x{...}
- * forms it does not know) gives "no literal", and the rule always runs.
+ * whatever it does not understand (backreferences, recursion, \Q...\E,
+ * \xhh, (?x)) gives "no literal", and the rule always runs.
  *
  * Caseless matching lets a few non-ASCII characters match ASCII letters
  * (U+017F long s matches s, U+212A Kelvin sign matches k).  A literal
@@ -61,32 +62,19 @@ fold_cp(unsigned long cp)
 	return asciifold_cp(cp) ? -1 : NONASCII;
 }
 
-/* Decodes the UTF-8 character at S (N > 0 bytes), as far as needed to
- * fold it; sets *LEN.  Bad sequences decode to one byte of U+FFFD. */
+/* The code point at S (N > 0 bytes) and its length; a byte that starts
+ * no valid character is one U+FFFD (posts and patterns are valid UTF-8
+ * by the time they get here). */
 static unsigned long
 decode(const unsigned char *s, size_t n, size_t *len)
 {
-	unsigned long cp;
-	size_t k, i;
+	uint32_t cp;
 
-	if (s[0] < 0x80) {
-		*len = 1;
-		return s[0];
-	}
-	k = s[0] >= 0xF0 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC0 ? 2 : 1;
-	if (k == 1 || k > n) {
+	*len = pl_utf8_decode(s, n, &cp);
+	if (*len == 0) {
 		*len = 1;
 		return 0xFFFD;
 	}
-	cp = s[0] & (0x7F >> k);
-	for (i = 1; i < k; i++) {
-		if ((s[i] & 0xC0) != 0x80) {
-			*len = 1;
-			return 0xFFFD;
-		}
-		cp = cp << 6 | (s[i] & 0x3F);
-	}
-	*len = k;
 	return cp;
 }
 
@@ -110,7 +98,9 @@ lset_free(struct lset *l)
 	l->n = l->cap = 0;
 }
 
-/* Adds S with whitespace runs collapsed, unless it is there already. */
+/* Adds S with whitespace runs collapsed, unless it is there already.
+ * N is at most MAX_LIT: product() refuses longer strings, and nothing
+ * else builds them (a cut string would no longer be exact). */
 static void
 lset_add(struct lset *l, const char *s, size_t n)
 {
@@ -427,7 +417,7 @@ static void
 quantifier(struct rd *r, struct lset *out)
 {
 	unsigned long lo = 0, hi = 0;
-	int c, open = 0;
+	int c, open = 0, space;
 
 	if (r->p >= r->end)
 		return;
@@ -473,7 +463,7 @@ quantifier(struct rd *r, struct lset *out)
 		r->p++;   /* lazy or possessive: the same strings */
 
 	/* a run of spaces folds to one space */
-	int space = out->exact && out->n == 1 && strcmp(out->v[0], " ") == 0;
+	space = out->exact && out->n == 1 && strcmp(out->v[0], " ") == 0;
 
 	if (lo == 1 && hi == 1 && !open)
 		return;
@@ -924,9 +914,8 @@ pl_prefilter_scan(const struct pl_prefilter *pf, const char *s, size_t n,
 	const unsigned char *u = (const unsigned char *)s;
 	uint32_t st = 0, o;
 	size_t i, len;
-	int f, space = 0;
-
 	unsigned c, sp = pf->cls[' '];
+	int f, space = 0;
 
 	for (i = 0; i < n; i += len) {
 		if (u[i] < 0x80) {

@@ -219,16 +219,10 @@ struct lev {
 	struct postlint_error *err;    /* an error */
 };
 
-/* A worker's own reporter over memory (postlint_checker_set_render). */
-struct lrender {
-	struct postlint_reporter *rep;   /* NULL: results are copied */
-	FILE *mem;
-	char *buf;
-	size_t size;
-};
-
 struct lbatch {
-	struct lrender *render;        /* the worker's, while it judges */
+	/* the worker's memory reporter (postlint_checker_set_render), while
+	 * it judges; NULL: results are copied */
+	struct postlint_reporter *render;
 	struct pl_buf text;
 	struct lrec *v;
 	size_t nv, capv;
@@ -261,16 +255,12 @@ lev_add(struct lbatch *b, const struct lev *e)
 /* RES as the caller's reporter writes it, with its verdict and figures:
  * what postlint_checker_set_render promises, cheaper than a copy. */
 static struct postlint_result *
-rendered(struct lrender *r, const struct postlint_result *res)
+rendered(struct postlint_reporter *rep, const struct postlint_result *res)
 {
 	struct postlint_result *c = pl_calloc(1, sizeof(*c));
-	long n;
+	size_t n;
+	const char *text = postlint_reporter_render(rep, res, &n);
 
-	/* the memory stream is rewound for each post */
-	if (fseek(r->mem, 0, SEEK_SET) != 0 ||
-	    postlint_reporter_post(r->rep, res) != 0 || fflush(r->mem) != 0 ||
-	    (n = ftell(r->mem)) < 0)
-		pl_nomem();   /* a memory stream fails only so */
 	c->chk = res->chk;
 	c->source = res->source;   /* the input's name, valid while it is read */
 	c->line = res->line;
@@ -278,9 +268,9 @@ rendered(struct lrender *r, const struct postlint_result *res)
 	c->threshold = res->threshold;
 	c->passed = res->passed;
 	memcpy(c->metrics, res->metrics, sizeof(c->metrics));
-	c->rendered = pl_malloc((size_t)n + 1);
-	memcpy(c->rendered, r->buf, (size_t)n);
-	c->nrendered = (size_t)n;
+	c->rendered = pl_malloc(n + 1);
+	memcpy(c->rendered, text, n);
+	c->nrendered = n;
 	c->rformat = res->chk->render_format;
 	c->rflags = res->chk->render_flags;
 	return c;
@@ -292,8 +282,8 @@ batch_result(const struct postlint_result *res, void *data)
 	struct lbatch *b = data;
 	struct lev e = { NULL, NULL };
 
-	e.res = b->render != NULL && b->render->rep != NULL ?
-	    rendered(b->render, res) : postlint_result_copy(res);
+	e.res = b->render != NULL ? rendered(b->render, res) :
+	    postlint_result_copy(res);
 	lev_add(b, &e);
 	return 0;
 }
@@ -312,17 +302,10 @@ lworker(void *arg)
 {
 	struct lpool *p = arg;
 	struct pl_ctx w = *p->ctx;
-	struct lrender r = { NULL, NULL, NULL, 0 };
+	/* NULL when the caller did not ask for rendering (render_format -1) */
+	struct postlint_reporter *r = postlint_reporter_new_memory(
+	    w.chk->render_format, w.chk->render_flags);
 
-	if (w.chk->render_format >= 0 &&
-	    (r.mem = open_memstream(&r.buf, &r.size)) != NULL &&
-	    (r.rep = postlint_reporter_new(w.chk->render_format, r.mem,
-	    w.chk->render_flags)) == NULL) {
-		fclose(r.mem);
-		free(r.buf);
-		r.mem = NULL;
-		r.buf = NULL;
-	}
 	w.m = pl_take_match(w.chk);
 	w.on_result = batch_result;
 	w.on_error = batch_error;
@@ -342,7 +325,7 @@ lworker(void *arg)
 		p->todo = b->next;
 		pthread_mutex_unlock(&p->lock);
 		w.data = b;
-		b->render = &r;
+		b->render = r;
 		for (i = 0; i < b->nv; i++)
 			line_post(&w, b->text.p + b->v[i].at, b->v[i].n, b->v[i].line,
 			    b->v[i].offset);
@@ -352,11 +335,7 @@ lworker(void *arg)
 		pthread_mutex_unlock(&p->lock);
 	}
 	pl_give_match(w.chk, w.m);
-	if (r.rep != NULL) {
-		postlint_reporter_free(r.rep);
-		fclose(r.mem);
-		free(r.buf);
-	}
+	postlint_reporter_free(r);
 	return NULL;
 }
 

@@ -70,6 +70,40 @@ postlint_format_per_post(int format)
 	    format == POSTLINT_FORMAT_JSONL;
 }
 
+/* The stream is rewound for each post, so it holds one post's text. */
+struct postlint_reporter *
+postlint_reporter_new_memory(int format, unsigned flags)
+{
+	struct postlint_reporter *rep;
+
+	if (!postlint_format_per_post(format))
+		return NULL;
+	rep = postlint_reporter_new(format, NULL, flags);
+	/* the stream updates membuf and memsize at each flush */
+	if ((rep->mem = open_memstream(&rep->membuf, &rep->memsize)) == NULL)
+		pl_nomem();
+	rep->out = rep->mem;
+	return rep;
+}
+
+const char *
+postlint_reporter_render(struct postlint_reporter *rep,
+    const struct postlint_result *res, size_t *n)
+{
+	long end;
+
+	*n = 0;
+	if (rep->mem == NULL)
+		return NULL;   /* not a memory reporter */
+	/* a memory stream fails only for want of memory */
+	if (fseek(rep->mem, 0, SEEK_SET) != 0 ||
+	    postlint_reporter_post(rep, res) != 0 || fflush(rep->mem) != 0 ||
+	    (end = ftell(rep->mem)) < 0)
+		pl_nomem();
+	*n = (size_t)end;
+	return rep->membuf;
+}
+
 int
 postlint_reporter_write(struct postlint_reporter *rep, const char *bytes,
     size_t n)
@@ -111,6 +145,10 @@ postlint_reporter_free(struct postlint_reporter *rep)
 		free(rep->errors[i]);
 	free(rep->errors);
 	pl_buf_free(&rep->scratch);
+	if (rep->mem != NULL) {
+		fclose(rep->mem);
+		free(rep->membuf);
+	}
 	free(rep);
 }
 

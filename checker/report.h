@@ -24,6 +24,10 @@ struct postlint_reporter {
 	size_t nerrors, caperr, dropped;
 	void *priv;   /* the format's own state */
 	struct pl_buf scratch;   /* a post's text, reused from post to post */
+	/* a memory reporter's stream (out) and what it holds */
+	FILE *mem;
+	char *membuf;
+	size_t memsize;
 };
 
 extern const struct pl_report_ops pl_report_text, pl_report_gcc,

@@ -336,16 +336,12 @@ pl_speller_free(struct pl_speller *sp)
 	free(sp);
 }
 
-/* FNV-1a, then a 64-bit finalizer, as the table takes the low bits. */
+/* pl_hash, then a 64-bit finalizer, as the table takes the low bits. */
 static size_t
 hash(const char *s, size_t n)
 {
-	uint64_t h = 1469598103934665603ULL;
+	uint64_t h = pl_hash(s, n);
 
-	while (n--) {
-		h ^= (unsigned char)*s++;
-		h *= 1099511628211ULL;
-	}
 	h ^= h >> 33;
 	h *= 0xff51afd7ed558ccdULL;
 	h ^= h >> 33;

@@ -7,6 +7,22 @@ to_reporter(const struct postlint_result *res, void *data)
 	return postlint_reporter_post(data, res) != 0;
 }
 
+/* A memory reporter, and the text it rendered for the last post. */
+struct rendering {
+	struct postlint_reporter *r;
+	const char *t;
+	size_t n;
+};
+
+static int
+to_render(const struct postlint_result *res, void *data)
+{
+	struct rendering *c = data;
+
+	c->t = postlint_reporter_render(c->r, res, &c->n);
+	return 0;
+}
+
 /* The jsonl report of POST, through a real reporter, into BUF. */
 static int
 jsonl_of(const struct postlint_checker *chk, const char *post, char *buf, size_t cap)
@@ -261,6 +277,53 @@ main(void)
 			fclose(mem);
 			CHECK(n == 3 && memcmp(p, "{}\n", 3) == 0, "wrote %zu bytes", n);
 			free(p);
+		}
+		/* a memory reporter renders a post as a reporter on a file
+		 * writes it, post after post; other formats have none */
+		{
+			struct postlint_reporter *mr =
+			    postlint_reporter_new_memory(POSTLINT_FORMAT_TEXT, 0);
+			char want[8192], got[8192];
+			const char *t;
+			size_t n;
+
+			CHECK(postlint_reporter_new_memory(POSTLINT_FORMAT_SARIF, 0) ==
+			    NULL, "a SARIF memory reporter");
+			for (i = 0; i < 2; i++) {
+				struct postlint_input one_in = { .name = "m",
+					.format = POSTLINT_INPUT_TEXT };
+				const char *post = i ? "Follow me please!!! #f4f" :
+				    "We shipped the new search page.";
+				FILE *out = tmpfile();
+				struct postlint_reporter *fr =
+				    postlint_reporter_new(POSTLINT_FORMAT_TEXT, out, 0);
+				struct rendering cap = { mr, NULL, 0 };
+				size_t k2;
+
+				(void)postlint_check_buffer(one, &one_in, post, strlen(post),
+				    to_reporter, NULL, fr);
+				postlint_reporter_free(fr);
+				rewind(out);
+				k2 = fread(want, 1, sizeof(want) - 1, out);
+				want[k2] = '\0';
+				fclose(out);
+				(void)postlint_check_buffer(one, &one_in, post, strlen(post),
+				    to_render, NULL, &cap);
+				snprintf(got, sizeof(got), "%.*s", (int)cap.n,
+				    cap.t ? cap.t : "");
+				CHECK(k2 > 0 && strcmp(got, want) == 0,
+				    "post %d rendered \"%s\", written \"%s\"", i, got, want);
+			}
+			{
+				struct postlint_reporter *fr =
+				    postlint_reporter_new(POSTLINT_FORMAT_TEXT, stdout, 0);
+
+				n = 1;
+				t = postlint_reporter_render(fr, NULL, &n);
+				CHECK(t == NULL && n == 0, "render on a file reporter");
+				postlint_reporter_free(fr);
+			}
+			postlint_reporter_free(mr);
 		}
 		postlint_checker_free(one);
 		postlint_checker_free(many);
