@@ -176,6 +176,9 @@ load_words(struct postlint_checker *chk, struct postlint_error *err)
  * the checker is made (so a missing one is an error before any file is
  * read), another when a post's front matter first asks for it.  The
  * checker is otherwise read-only; this table is guarded by its lock.
+ * An entry is complete before the lock is released and never moves or
+ * changes after, so what is returned stays valid, without the lock, until
+ * the checker is freed.
  */
 struct pl_speller *
 pl_checker_speller(const struct postlint_checker *cchk, const char *lang,
@@ -189,12 +192,12 @@ pl_checker_speller(const struct postlint_checker *cchk, const char *lang,
 		lang = chk->cfg->lang;
 	pthread_mutex_lock(&chk->lock);
 	for (i = 0; i < chk->nspellers; i++)
-		if (strcmp(chk->spellers[i].lang, lang) == 0)
-			ls = &chk->spellers[i];
+		if (strcmp(chk->spellers[i]->lang, lang) == 0)
+			ls = chk->spellers[i];
 	if (ls == NULL) {
 		PL_GROW(chk->spellers, chk->capspellers, chk->nspellers + 1);
-		ls = &chk->spellers[chk->nspellers++];
-		memset(ls, 0, sizeof(*ls));
+		ls = pl_calloc(1, sizeof(*ls));
+		chk->spellers[chk->nspellers++] = ls;
 		ls->lang = pl_strdup(lang);
 		ls->sp = pl_speller_new(lang, chk->cfg->datadir, &chk->cfg->accept,
 		    &ls->err);
@@ -379,8 +382,9 @@ postlint_checker_free(struct postlint_checker *chk)
 	}
 	free(chk->niches);
 	for (size_t i = 0; i < chk->nspellers; i++) {
-		free(chk->spellers[i].lang);
-		pl_speller_free(chk->spellers[i].sp);
+		free(chk->spellers[i]->lang);
+		pl_speller_free(chk->spellers[i]->sp);
+		free(chk->spellers[i]);
 	}
 	free(chk->spellers);
 	pl_set_free(&chk->reject);

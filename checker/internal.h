@@ -375,8 +375,11 @@ struct postlint_checker {
 	size_t nniches;
 	struct pl_set reject;      /* words always reported (config) */
 	int spelling;              /* a spelling rule is on and spelling too */
-	/* dictionaries by language, loaded when a post first needs one */
-	struct pl_lang_speller *spellers;
+	/* dictionaries by language, loaded when a post first needs one;
+	 * each entry is allocated on its own and never moves, since callers
+	 * keep a pointer to it after the lock is released while another
+	 * thread may grow this table */
+	struct pl_lang_speller **spellers;
 	size_t nspellers, capspellers;
 	/* built after PREFILTER_AFTER posts; NULL: every pattern runs */
 	_Atomic(struct pl_prefilter *) pf;

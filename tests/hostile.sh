@@ -185,6 +185,24 @@ fi
 expect "missing file" 2 "postlint: nosuch.txt: No such file or directory
 " "$bin" --no-config nosuch.txt
 
+# ---- threads: a new language per post ------------------------------------
+# Each post names a language no other post names, so the checker's table of
+# dictionaries grows while other threads hold entries of it (a
+# use-after-free under -j before 2026-12).  Every post gets its own error.
+
+many_langs() {
+	mkdir langs && for n in $(seq 1 600); do
+		printf -- '---\ntitle: Post %d\npostlint:\n  lang: x%d\n---\nThe release notes for %d are up.\n' \
+			"$n" "$n" "$n" >"langs/p$n.md"
+	done
+	"$bin" --no-config -j 4 langs >"$tmp/out" 2>"$tmp/got.err"
+	local rc=$?
+	[ "$rc" = 2 ] || { echo "exit $rc, expected 2"; head -n 40 "$tmp/got.err"; return 1; }
+	! grep -q 'Sanitizer' "$tmp/got.err" || { head -n 40 "$tmp/got.err"; return 1; }
+	[ "$(grep -c ': no Hunspell dictionary for x[0-9]* ' "$tmp/got.err")" = 600 ]
+}
+check "-j 4, a new language in every post: one error each, no race" many_langs
+
 # ---- nothing is modified -----------------------------------------------------
 
 unchanged() {
