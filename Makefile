@@ -21,14 +21,14 @@ OPT ?= -O2 -g
 PL_CFLAGS = -std=c11 -D_XOPEN_SOURCE=700 -D_DEFAULT_SOURCE $(WARN) $(OPT) \
 	$(shell $(PKG_CONFIG) --cflags $(PKGS)) -DDATADIR='"$(DATADIR)"' \
 	$(CFLAGS) $(SAN)
-PL_LDLIBS = $(shell $(PKG_CONFIG) --libs $(PKGS)) -lpthread $(LDLIBS)
+PL_LDLIBS = $(shell $(PKG_CONFIG) --libs $(PKGS)) -lpthread -lm $(LDLIBS)
 
-LIB_SRC = alloc.c checker.c config.c engine.c frontmatter.c metrics.c pack.c \
+LIB_SRC = alloc.c checker.c composite.c config.c engine.c frontmatter.c metrics.c pack.c \
 	post.c prefilter.c read_csv.c read_feed.c read_html.c read_markdown.c read_text.c \
-	regex.c report.c report_json.c report_sarif.c report_text.c \
+	regex.c report.c report_json.c report_sarif.c report_text.c sequence.c \
 	report_xml.c score.c source.c spell.c \
 	tokens.c xml.c
-CLI_SRC = git.c lsp.c main.c options.c
+CLI_SRC = calibrate.c git.c lsp.c main.c options.c
 LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ = $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT = tokens position pack score api spell lexicon prefilter
@@ -110,6 +110,11 @@ bench: all
 eval: all
 	python3 tests/eval/eval.py
 
+# The shipped rule weights, fitted on the corpora and the packs' examples
+# (needs ../shared/corpora; the result, rules/weights/shipped.xml, is kept).
+weights: all
+	cd tests/eval && python3 weights.py
+
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/rules \
 		$(DESTDIR)$(DATADIR)/dicts/niches $(DESTDIR)$(DATADIR)/dicts/en \
@@ -117,6 +122,8 @@ install: all
 		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR)
 	install -m 755 postlint $(DESTDIR)$(BINDIR)/postlint
 	install -m 644 rules/*.xml rules/*.rng $(DESTDIR)$(DATADIR)/rules
+	mkdir -p $(DESTDIR)$(DATADIR)/rules/weights
+	install -m 644 rules/weights/*.xml $(DESTDIR)$(DATADIR)/rules/weights
 	install -m 644 dicts/*.txt $(DESTDIR)$(DATADIR)/dicts
 	install -m 644 dicts/niches/*.txt $(DESTDIR)$(DATADIR)/dicts/niches
 	install -m 644 dicts/en/* $(DESTDIR)$(DATADIR)/dicts/en
@@ -135,4 +142,4 @@ uninstall:
 clean:
 	rm -rf build build-asan build-fuzz build-tsan postlint
 
-.PHONY: all unit check check-valgrind bench eval install uninstall clean fuzz fuzz-build
+.PHONY: all unit check check-valgrind bench eval weights install uninstall clean fuzz fuzz-build

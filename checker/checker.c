@@ -1,6 +1,7 @@
 /* checker.c - the checker object: packs, dictionaries and settings for one configuration. */
 #include <errno.h>
 #include <glob.h>
+#include <unistd.h>
 #include <strings.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,9 +63,57 @@ load_packs(struct postlint_checker *chk, struct postlint_error *err)
 		globfree(&g);
 	for (i = 0; rc == 0 && i < c->packs.n; i++)
 		rc = pl_pack_load(&chk->rules, c->packs.v[i], rng, err);
+	if (rc == 0)
+		rc = pl_rules_link(&chk->rules, err);
 	pl_xml_schema_free(rng);
 	pl_buf_free(&schema);
 	pl_buf_free(&pat);
+	return rc;
+}
+
+/*
+ * The weights postlint ships are fitted by `make weights` (postlint
+ * calibrate on the labeled corpora and the packs' own examples) and kept
+ * apart from the packs, in rules/weights/shipped.xml, in the config's own
+ * format; a pack's weight is the prior they were fitted from.  Applied
+ * before any config or option, so that a user's override wins.
+ * POSTLINT_PACK_WEIGHTS=1 leaves them out (postlint(1), ENVIRONMENT), so
+ * that a fit can start from the packs' weights.
+ */
+static int
+apply_shipped_weights(struct postlint_checker *chk, struct postlint_error *err)
+{
+	const char *off = getenv("POSTLINT_PACK_WEIGHTS");
+	struct pl_buf path = { 0 };
+	struct postlint_config *w;
+	struct pl_rules *rs = &chk->rules;
+	size_t i, j;
+	int rc = 0;
+
+	if (off != NULL && off[0] != '\0' && strcmp(off, "0") != 0)
+		return 0;
+	pl_buf_printf(&path, "%s/rules/weights/shipped.xml", chk->cfg->datadir);
+	if (access(path.p, F_OK) != 0) {
+		pl_buf_free(&path);
+		return 0;
+	}
+	w = postlint_config_new(chk->cfg->datadir);
+	if (postlint_config_load(w, path.p, err) != 0)
+		rc = -1;
+	for (i = 0; rc == 0 && i < w->noverrides; i++) {
+		for (j = 0; j < rs->n; j++)
+			if (strcmp(rs->v[j].info.id, w->overrides[i].id) == 0)
+				break;
+		if (j == rs->n) {
+			pl_error_set(err, path.p, 0, 0, "shipped weights name rule "
+			    "'%s', which no shipped pack has (run make weights)",
+			    w->overrides[i].id);
+			rc = -1;
+		} else if (w->overrides[i].weight >= 0)
+			rs->v[j].info.weight = w->overrides[i].weight;
+	}
+	postlint_config_free(w);
+	pl_buf_free(&path);
 	return rc;
 }
 
@@ -246,6 +295,18 @@ stem_niche(struct pl_niche *nc, struct pl_speller *sp)
 	free(wts);
 }
 
+int
+postlint_checker_threshold(const struct postlint_checker *chk)
+{
+	return chk->cfg->threshold;
+}
+
+int
+postlint_checker_fail_level(const struct postlint_checker *chk)
+{
+	return chk->cfg->fail_level;
+}
+
 void
 postlint_checker_set_threads(struct postlint_checker *chk, int n)
 {
@@ -311,7 +372,8 @@ postlint_checker_new(const struct postlint_config *cfg,
 	chk->render_format = -1;
 	chk->uc = pl_uclass_new();
 	pthread_mutex_init(&chk->lock, NULL);
-	if (load_packs(chk, err) != 0 || apply_settings(chk, err) != 0 ||
+	if (load_packs(chk, err) != 0 || apply_shipped_weights(chk, err) != 0 ||
+	    apply_settings(chk, err) != 0 ||
 	    load_words(chk, err) != 0) {
 		postlint_checker_free(chk);
 		return NULL;
@@ -437,7 +499,25 @@ postlint_suggest(const struct postlint_checker *chk, const char *word,
 struct fired {
 	const char *id;
 	int hit;
+	int marked;        /* a finding of the rule spans the marked text */
+	long mark[2];      /* the mark, as line and column of each end */
+	long mark_end[2];
 };
+
+/* Line and column (1-based, in code points) of byte OFF of S. */
+static void
+text_pos(const char *s, long off, long out[2])
+{
+	long i;
+
+	out[0] = out[1] = 1;
+	for (i = 0; i < off && s[i] != '\0'; i++)
+		if (s[i] == '\n') {
+			out[0]++;
+			out[1] = 1;
+		} else if (((unsigned char)s[i] & 0xC0) != 0x80)
+			out[1]++;
+}
 
 static int
 note_result(const struct postlint_result *res, void *data)
@@ -445,9 +525,15 @@ note_result(const struct postlint_result *res, void *data)
 	struct fired *f = data;
 	size_t i;
 
-	for (i = 0; i < res->nfindings; i++)
-		if (strcmp(res->findings[i].rule, f->id) == 0)
-			f->hit = 1;
+	for (i = 0; i < res->nfindings; i++) {
+		const struct postlint_finding *x = &res->findings[i];
+
+		if (strcmp(x->rule, f->id) != 0)
+			continue;
+		f->hit = 1;
+		f->marked |= x->line == f->mark[0] && x->column == f->mark[1] &&
+		    x->end_line == f->mark_end[0] && x->end_column == f->mark_end[1];
+	}
 	return 0;
 }
 
@@ -469,8 +555,9 @@ postlint_checker_test_rules(const struct postlint_checker *chk,
 		for (j = 0; j < r->info.nexamples; j++) {
 			struct postlint_result res;
 			struct pl_post post;
-			struct fired f = { r->info.id, 0 };
+			struct fired f = { r->info.id, 0, 0, { 0, 0 }, { 0, 0 } };
 			const char *ex = r->examples[j];
+			const long *mark = r->example_mark + 2 * j;
 
 			memset(&post, 0, sizeof(post));
 			memset(&res, 0, sizeof(res));
@@ -510,6 +597,10 @@ postlint_checker_test_rules(const struct postlint_checker *chk,
 					pl_strlist_add(&post.audience, t, "example");
 				post.has_audience = 1;
 			}
+			if (mark[0] >= 0) {
+				text_pos(ex, mark[0], f.mark);
+				text_pos(ex, mark[1], f.mark_end);
+			}
 			pl_engine_check(chk, m, &post, &res);
 			note_result(&res, &f);
 			pl_result_free(&res);
@@ -519,6 +610,10 @@ postlint_checker_test_rules(const struct postlint_checker *chk,
 				failed++;
 				if (fn != NULL)
 					fn(&r->info, ex, r->example_bad[j], data);
+			} else if (f.hit && mark[0] >= 0 && !f.marked) {
+				failed++;
+				if (fn != NULL)
+					fn(&r->info, ex, 2, data);
 			}
 		}
 	}

@@ -25,6 +25,12 @@ struct cli {
 	int force;
 	int staged;
 	int lsp;
+	int calibrate;     /* postlint calibrate */
+	int folds;         /* calibrate: held-out folds; 0: 5 */
+	int cost;          /* calibrate: a good post weighs this many bad */
+	int examples;      /* calibrate: the packs' examples weigh this many
+	                    * posts each; 0: they are not fitted on */
+	const char *write; /* calibrate: where the fitted weights go */
 	int jobs;          /* -j; 0: the number of cores */
 	int input_format;
 	int scheduled;
@@ -59,6 +65,12 @@ int git_install_hook(const struct cli *cli);
 long git_staged_paths(char **list, size_t *len);
 char *git_toplevel(void);
 int git_staged_blob(const char *path, char **buf, size_t *len, size_t limit);
+
+/* calibrate.c: fits the rule weights of CHK to the labeled posts in
+ * CLI's paths; the exit status. */
+struct postlint_checker;
+int calibrate_command(const struct cli *cli, const struct postlint_checker *chk,
+    int threshold, int fail_level);
 
 /* lsp.c */
 struct server;

@@ -102,6 +102,220 @@ next_char(const char *s, size_t n, size_t i)
 	return i;
 }
 
+/* ---- sequences and exceptions --------------------------------------- */
+
+/* What the token-reading parts of a rule share for one post. */
+struct post_run {
+	const struct pl_lexmap *map;
+	struct pl_match *m;
+	const char *s;
+	size_t n;
+	const struct pl_tokens *toks;
+	struct pl_tview tv;         /* built on first use */
+	const struct pl_metrics *mt;
+};
+
+static const struct pl_tview *
+tview(struct post_run *pr)
+{
+	if (!pr->tv.built)
+		pl_tview_build(&pr->tv, pr->map, pr->s, pr->n, pr->toks->v,
+		    pr->toks->n);
+	return &pr->tv;
+}
+
+static void
+limit_hit(struct hits *h, size_t first, size_t *count, const struct pl_rule *r,
+    const char *s, size_t n)
+{
+	struct pl_buf mb = { 0 };
+	size_t ms;
+
+	h->n = first;
+	*count = 0;
+	ms = first_visible(s, n);
+	add_hit(h, NULL, "postlint.match-limit", POSTLINT_WARNING, ms,
+	    next_char(s, n, ms));
+	pl_buf_printf(&mb, "rule %s hit the regex match limit on this "
+	    "post and was skipped", r->info.id);
+	h->v[h->n - 1].message = mb.p;
+}
+
+static void
+run_sequence(const struct pl_rule *r, struct post_run *pr, size_t limit,
+    struct hits *h, size_t *count)
+{
+	const struct pl_tview *tv = tview(pr);
+	size_t at = 0, first = h->n, ms, me;
+	int rc;
+
+	while ((rc = pl_seq_next(&r->seq, tv, pr->m, pr->s, &at, limit, &ms,
+	    &me)) == 1) {
+		if (*count < MAX_FINDINGS_PER_RULE)
+			add_hit(h, r, r->info.id, r->info.severity, ms, me);
+		(*count)++;
+	}
+	if (rc < 0)
+		limit_hit(h, first, count, r, pr->s, pr->n);
+}
+
+/* The sentence around [MS, ME): from the token after the last sentence
+ * end before it to the first sentence end at or after it. */
+static void
+sentence_of(const struct pl_tview *tv, size_t n, size_t ms, size_t me,
+    size_t *from, size_t *to)
+{
+	size_t i = 0, j;
+
+	*from = 0;
+	*to = n;
+	while (i < tv->n && tv->v[i].end <= ms)
+		i++;
+	for (j = i; j > 0; j--)
+		if (tv->v[j - 1].bits & PL_TT_SENTENCE_END) {
+			*from = tv->v[j].start;
+			break;
+		}
+	for (j = i; j < tv->n; j++)
+		if (tv->v[j].start >= me && (tv->v[j].bits & PL_TT_SENTENCE_END)) {
+			*to = tv->v[j].end;
+			break;
+		} else if (tv->v[j].start < me && tv->v[j].end >= me &&
+		    (tv->v[j].bits & PL_TT_SENTENCE_END)) {
+			*to = tv->v[j].end;
+			break;
+		}
+}
+
+/* The quotation mark that starts at S[I], if any: 1 opening, 2 closing,
+ * 3 either (a straight quote); its length in *LEN. */
+static int
+quote_at(const char *s, size_t n, size_t i, size_t *len)
+{
+	const unsigned char *u = (const unsigned char *)s + i;
+
+	*len = 1;
+	if (u[0] == '"')
+		return 3;
+	if (u[0] == '\'') {
+		int before = i == 0 || strchr(" \t\n(", s[i - 1]) != NULL;
+		int after = i + 1 >= n || strchr(" \t\n.,;:!?)", s[i + 1]) != NULL;
+
+		return before && !after ? 1 : after && !before ? 2 : 0;
+	}
+	if (i + 2 < n && u[0] == 0xE2 && u[1] == 0x80) {
+		*len = 3;
+		if (u[2] == 0x9C)
+			return 1;   /* “ */
+		if (u[2] == 0x9D)
+			return 2;   /* ” */
+		if (u[2] == 0x98)
+			return 1;   /* ‘ */
+		if (u[2] == 0x99)   /* ’, unless it is an apostrophe */
+			return i + 3 >= n || strchr(" \t\n.,;:!?)", s[i + 3]) ? 2 : 0;
+	}
+	if (i + 1 < n && u[0] == 0xC2 && (u[1] == 0xAB || u[1] == 0xBB)) {
+		*len = 2;
+		return u[1] == 0xAB ? 1 : 2;
+	}
+	return 0;
+}
+
+/* Whether [MS, ME) stands inside quotation marks within [FROM, TO):
+ * reported or quoted words, not the post's own. */
+static int
+quoted(const char *s, size_t n, size_t from, size_t to, size_t ms, size_t me)
+{
+	size_t i, len;
+	int open = 0, q;
+
+	for (i = from; i < ms; i += len)
+		if ((q = quote_at(s, n, i, &len)) != 0)
+			open = q == 3 ? !open : q == 1;
+	if (!open)
+		return 0;
+	for (i = me; i < to && i < n; i += len)
+		if ((q = quote_at(s, n, i, &len)) == 2 || q == 3)
+			return 1;
+	return 0;
+}
+
+static int
+unless_holds(const struct pl_unless *u, struct post_run *pr, size_t ms,
+    size_t me)
+{
+	size_t from = ms, to = me, a, b, j;
+
+	if (u->kind == PL_UNLESS_WHEN) {
+		for (j = 0; j < u->nconds; j++)
+			if (!cond_holds(&u->conds[j], pr->mt))
+				return 0;
+		return 1;
+	}
+	if (u->scope == PL_IN_POST) {
+		from = 0;
+		to = pr->n;
+	} else if (u->scope == PL_IN_SENTENCE || u->kind == PL_UNLESS_QUOTED)
+		sentence_of(tview(pr), pr->n, ms, me, &from, &to);
+	switch (u->kind) {
+	case PL_UNLESS_QUOTED:
+		return quoted(pr->s, pr->n, from, to, ms, me);
+	case PL_UNLESS_SEQUENCE:
+		return pl_seq_within(&u->seq, tview(pr), pr->m, pr->s, from, to);
+	default:
+		return pl_regex_next(u->re, pr->m, pr->s, to, from, &a, &b) == 1;
+	}
+}
+
+/* Drops the hits of R from FIRST on that one of its exceptions covers. */
+static void
+apply_unless(const struct pl_rule *r, struct post_run *pr, struct hits *h,
+    size_t first, size_t *count)
+{
+	size_t i, j, kept = first;
+
+	for (i = first; i < h->n; i++) {
+		int drop = 0;
+
+		for (j = 0; h->v[i].rule == r && j < r->nunless && !drop; j++)
+			drop = unless_holds(&r->unless[j], pr, h->v[i].start,
+			    h->v[i].end);
+		if (drop) {
+			if (*count > 0)
+				(*count)--;
+			free(h->v[i].message);
+			continue;
+		}
+		h->v[kept++] = h->v[i];
+	}
+	h->n = kept;
+}
+
+/* A composite that holds is found where the first hit of a rule it
+ * reads is, or at the post's first character. */
+static void
+run_composite(const struct pl_rule *r, const struct pl_rules *rs,
+    const size_t *counts, const struct pl_metrics *mt, struct hits *h,
+    size_t *count, const char *s, size_t n)
+{
+	size_t i, j, ms = (size_t)-1, me = 0;
+
+	if (!pl_expr_eval(r->expr, counts, mt))
+		return;
+	for (i = 0; i < h->n; i++)
+		for (j = 0; h->v[i].rule != NULL && j < r->nrefs; j++)
+			if (h->v[i].rule == &rs->v[r->refs[j]] && h->v[i].start < ms) {
+				ms = h->v[i].start;
+				me = h->v[i].end;
+			}
+	if (ms == (size_t)-1) {
+		ms = first_visible(s, n);
+		me = next_char(s, n, ms);
+	}
+	add_hit(h, r, r->info.id, r->info.severity, ms, me);
+	*count = 1;
+}
+
 static void
 run_regex(const struct pl_rule *r, struct pl_match *m, const char *s,
     size_t n, struct hits *h, size_t *count)
@@ -115,16 +329,7 @@ run_regex(const struct pl_rule *r, struct pl_match *m, const char *s,
 			break;
 		if (rc < 0) {
 			/* The post is judged without this rule. */
-			h->n = first;
-			*count = 0;
-			struct pl_buf mb = { 0 };
-
-			ms = first_visible(s, n);
-			add_hit(h, NULL, "postlint.match-limit", POSTLINT_WARNING,
-			    ms, next_char(s, n, ms));
-			pl_buf_printf(&mb, "rule %s hit the regex match limit on this "
-			    "post and was skipped", r->info.id);
-			h->v[h->n - 1].message = mb.p;
+			limit_hit(h, first, count, r, s, n);
 			return;
 		}
 		if (me == ms) {   /* an empty match finds nothing to show */
@@ -426,7 +631,8 @@ outranks(const struct pl_hit *b, const struct pl_hit *a)
  * One thing is reported once: a hit inside the span of a stronger hit of
  * the same category ("please" inside "follow me please") leaves no
  * finding and takes nothing off the score, since the stronger one says it.
- * Whole-post (metric) hits are never nested.
+ * Whole-post (metric) hits and composites, which add to what their
+ * parts say, are never nested.
  */
 static size_t
 drop_nested(struct hits *h, const struct pl_rules *rs, size_t *counts)
@@ -440,11 +646,12 @@ drop_nested(struct hits *h, const struct pl_rules *rs, size_t *counts)
 		int nested = 0;
 
 		for (j = 0; a->rule != NULL && a->rule->kind != PL_RULE_METRIC &&
-		    j < h->n && !nested; j++) {
+		    a->rule->kind != PL_RULE_COMPOSITE && j < h->n && !nested; j++) {
 			const struct pl_hit *b = &h->v[j];
 
 			nested = j != i && b->rule != NULL &&
-			    b->rule->kind != PL_RULE_METRIC && b->rule != a->rule &&
+			    b->rule->kind != PL_RULE_METRIC &&
+			    b->rule->kind != PL_RULE_COMPOSITE && b->rule != a->rule &&
 			    strcmp(b->rule->info.category, a->rule->info.category) == 0 &&
 			    b->src <= a->src && a->src_end <= b->src_end &&
 			    outranks(b, a);
@@ -617,6 +824,7 @@ pl_engine_check(const struct postlint_checker *chk, struct pl_match *m,
 	struct hits h = { NULL, 0, 0 };
 	const char *line_copy = NULL;
 	const struct pl_prefilter *pf;
+	struct post_run pr = { 0 };
 	unsigned char *may;
 	int unsure;
 
@@ -642,10 +850,19 @@ pl_engine_check(const struct postlint_checker *chk, struct pl_match *m,
 		mt.v[PL_M_HEADLINE] = headline_end > 0;
 	}
 
+	pr.map = &rs->lexmap;
+	pr.m = m;
+	pr.s = s;
+	pr.n = n;
+	pr.toks = &toks;
+	pr.mt = &mt;
 	for (i = 0; i < rs->n; i++) {
 		const struct pl_rule *r = &rs->v[i];
+		size_t before = h.n;
 
-		if (post->only != NULL ? r != post->only : !r->info.enabled)
+		/* an example of a composite runs with the rules it reads */
+		if (post->only != NULL ? r != post->only &&
+		    post->only->kind != PL_RULE_COMPOSITE : !r->info.enabled)
 			continue;
 		if (!lang_ok(r->info.lang, lang))
 			continue;
@@ -670,17 +887,40 @@ pl_engine_check(const struct postlint_checker *chk, struct pl_match *m,
 				    next_char(s, n, at));
 				counts[i] = 1;
 			}
+		} else if (r->kind == PL_RULE_COMPOSITE) {
+			run_composite(r, rs, counts, &mt, &h, &counts[i], s, n);
 		} else if (!unsure && !may[i] && pl_prefilter_skips(pf, i)) {
 			continue;   /* no literal of its pattern is in the post */
 		} else if (!gates_hold(r, &mt)) {
 			continue;
+		} else if (r->kind == PL_RULE_SEQUENCE) {
+			size_t limit = r->scope == PL_SCOPE_HEADLINE ? headline_end :
+			    r->scope == PL_SCOPE_OPENING ? opening : n;
+
+			if (limit > 0)
+				run_sequence(r, &pr, limit, &h, &counts[i]);
 		} else if (r->scope == PL_SCOPE_HEADLINE) {
 			if (headline_end > 0)
 				run_regex(r, m, s, headline_end, &h, &counts[i]);
 		} else
 			run_regex(r, m, s, r->scope == PL_SCOPE_OPENING ? opening : n,
 			    &h, &counts[i]);
+		if (r->nunless > 0 && h.n > before)
+			apply_unless(r, &pr, &h, before, &counts[i]);
 	}
+	/* parts of composites leave no finding and weigh nothing */
+	for (i = kept = 0; i < h.n; i++) {
+		const struct pl_rule *r = h.v[i].rule;
+
+		if (r != NULL && r->part && r != post->only) {
+			counts[r - rs->v] = 0;
+			free(h.v[i].message);
+			continue;
+		}
+		h.v[kept++] = h.v[i];
+	}
+	h.n = kept;
+	pl_tview_free(&pr.tv);
 	for (i = 0; i < h.n; i++) {
 		h.v[i].src = pl_post_src(post, h.v[i].start, 0);
 		h.v[i].src_end = pl_post_src(post, h.v[i].end, 1);
@@ -816,6 +1056,8 @@ postlint_result_copy(const struct postlint_result *res)
 	c->score = res->score;
 	c->threshold = res->threshold;
 	c->passed = res->passed;
+	c->reason = keep(&c->pool, res->reason);
+	c->decider = keep(&c->pool, res->decider);
 	memcpy(c->metrics, res->metrics, sizeof(c->metrics));
 	c->nfindings = c->capf = res->nfindings;
 	c->findings = pl_calloc(res->nfindings ? res->nfindings : 1,
@@ -896,6 +1138,18 @@ int
 postlint_result_passed(const struct postlint_result *res)
 {
 	return res->passed;
+}
+
+const char *
+postlint_result_reason(const struct postlint_result *res)
+{
+	return res->reason != NULL ? res->reason : "";
+}
+
+const char *
+postlint_result_decider(const struct postlint_result *res)
+{
+	return res->decider;
 }
 
 size_t

@@ -226,10 +226,156 @@ void pl_metrics_compute(struct pl_uclass *uc, struct pl_match *m,
     const struct pl_words *words, const char *s, size_t n,
     const struct pl_tokens *toks, struct pl_metrics *out);
 
+/* ---- sequence.c: concepts and token sequences ---- */
+
+struct pl_lits;
+
+/* A named class of words and phrases, shared by every pack.  A word is
+ * matched case-folded and in its regular inflections (follow, follows,
+ * followed, following, follower, followers); a phrase is a run of words
+ * whose last word inflects. */
+struct pl_concept {
+	const char *id;
+	const char *file;
+	long line;
+	struct pl_set words;        /* every form of every one-word entry */
+	char **phrases;             /* NUL-separated words, "\0\0"-ended */
+	size_t nphrases, capphrases;
+	struct pl_set firsts;       /* the first word of every phrase */
+	int wid, fid;               /* bits of words and firsts in the lexmap */
+	size_t nentries;            /* as written, for --explain */
+	char *shown;                /* the first entries, for --explain */
+};
+
+/* The tokens of a post as sequences read them: folded text and kinds. */
+struct pl_tv {
+	const char *f;              /* folded: ASCII lowercase, ' for U+2019 */
+	size_t flen;
+	const uint64_t *lex;        /* its bits in the lexmap; NULL: none */
+	size_t start, end;          /* prose offsets */
+	unsigned bits;              /* PL_TT_* */
+};
+/*
+ * Every word any step or concept can match, with a bit for each set it is
+ * in (a concept's words, a concept's phrases' first words, a step's own
+ * words): a post looks each token up once, and a step tests a bit.
+ */
+struct pl_lexmap {
+	char **keys;
+	size_t *lens;
+	uint64_t *bits;             /* WORDS for each slot */
+	size_t cap, n, words;
+};
+struct pl_tview {
+	const struct pl_lexmap *map;
+	struct pl_tv *v;
+	size_t n, cap;
+	struct pl_buf text;         /* the folded text the entries point into */
+	int built;
+};
+
+/* Token types a step can name (a token has one kind and some flags). */
+enum {
+	PL_TT_WORD = 1u << 0, PL_TT_NUMBER = 1u << 1, PL_TT_HASHTAG = 1u << 2,
+	PL_TT_MENTION = 1u << 3, PL_TT_URL = 1u << 4, PL_TT_EMAIL = 1u << 5,
+	PL_TT_EMOJI = 1u << 6, PL_TT_PUNCT = 1u << 7, PL_TT_MONEY = 1u << 8,
+	PL_TT_PERCENT = 1u << 9, PL_TT_CAPITAL = 1u << 10,
+	PL_TT_UPPER = 1u << 11, PL_TT_SENTENCE_END = 1u << 12,
+	PL_TT_SENTENCE_START = 1u << 13
+};
+
+enum pl_step_op { PL_STEP_TOKEN, PL_STEP_SKIP, PL_STEP_NEAR };
+struct pl_step {
+	int op;
+	int min, max;               /* repetitions (TOKEN), gap (SKIP) */
+	int negate;                 /* TOKEN: matches a token that is none */
+	int at_start;               /* TOKEN: only one that opens a sentence */
+	int fid;                    /* its words' bit in the lexmap; -1: none */
+	struct pl_set forms;        /* words and stems, folded */
+	unsigned types;             /* PL_TT_* */
+	struct pl_regex *re;        /* on the token's own text */
+	const char **cnames;        /* concepts by name, resolved by link */
+	const struct pl_concept **concepts;
+	size_t nconcepts;
+	struct pl_step *kids;       /* NEAR: steps within WITHIN tokens */
+	size_t nkids;
+	int within;
+	long line;
+};
+struct pl_seq {
+	struct pl_step *steps;
+	size_t nsteps;
+	const char *file;
+	char *shown;                /* the steps as text, for --explain */
+};
+struct pl_concepts {
+	struct pl_concept *v;
+	size_t n, cap;
+};
+
+struct _xmlNode;
+/* Reads a <concept> element into CS; 0 or -1 with ERR set. */
+int pl_concept_parse(struct pl_concepts *cs, struct pl_pool *pool,
+    struct _xmlNode *n, const char *file, struct postlint_error *err);
+void pl_concepts_free(struct pl_concepts *cs);
+/* Frees the concepts past the first N (a pack that failed to load). */
+void pl_concepts_truncate(struct pl_concepts *cs, size_t n);
+const struct pl_concept *pl_concept_find(const struct pl_concepts *cs,
+    const char *id);
+/* Reads a <sequence> element (or one <concept ref> as a one-step
+ * sequence when AS_CONCEPT); 0 or -1 with ERR set. */
+int pl_seq_parse(struct pl_seq *sq, struct pl_pool *pool, struct _xmlNode *n,
+    const char *file, const char *rule, struct postlint_error *err);
+int pl_seq_concept(struct pl_seq *sq, struct pl_pool *pool, const char *name,
+    const char *file, long line);
+/* Resolves the concepts a sequence names; 0 or -1 with ERR set. */
+int pl_seq_link(struct pl_seq *sq, const struct pl_concepts *cs,
+    const char *rule, struct postlint_error *err);
+void pl_seq_free(struct pl_seq *sq);
+/* A line for each concept SQ names (once each in B), for --explain. */
+void pl_seq_explain(const struct pl_seq *sq, struct pl_buf *b);
+/* Literals one of which is in every match of SQ (prefilter.c's folded
+ * alphabet), or none when it cannot tell. */
+void pl_seq_literals(const struct pl_seq *sq, struct pl_lits *lits);
+/* MAP (NULL: none, sets are looked up one by one) from pl_rules_link. */
+void pl_tview_build(struct pl_tview *tv, const struct pl_lexmap *map,
+    const char *s, size_t n, const struct postlint_token *toks, size_t ntoks);
+/* Builds MAP over the concepts and the steps of SEQS, setting their bits. */
+void pl_lexmap_build(struct pl_lexmap *map, struct pl_concepts *cs,
+    struct pl_seq *const *seqs, size_t nseqs);
+void pl_lexmap_free(struct pl_lexmap *map);
+void pl_tview_free(struct pl_tview *tv);
+/* The next match of SQ among the tokens from *AT that end at or before
+ * LIMIT (prose offsets): 1 with [*MS, *ME) set and *AT moved past it, 0
+ * when there is none, -1 when the match budget ran out. */
+int pl_seq_next(const struct pl_seq *sq, const struct pl_tview *tv,
+    struct pl_match *m, const char *s, size_t *at, size_t limit,
+    size_t *ms, size_t *me);
+/* Whether SQ matches anywhere in the prose span [FROM, TO). */
+int pl_seq_within(const struct pl_seq *sq, const struct pl_tview *tv,
+    struct pl_match *m, const char *s, size_t from, size_t to);
+
+/* ---- composite.c: expressions over other rules' hits and figures ---- */
+
+struct pl_expr;
+struct pl_rules;
+/* Parses TEXT; rule names are resolved against the rules before SELF in
+ * RS.  NULL with ERR set. */
+struct pl_expr *pl_expr_parse(const char *text, const struct pl_rules *rs,
+    size_t self, const char *file, long line, struct postlint_error *err);
+void pl_expr_free(struct pl_expr *e);
+/* Whether E holds, given each rule's hit count and the post's figures. */
+struct pl_metrics;
+int pl_expr_eval(const struct pl_expr *e, const size_t *counts,
+    const struct pl_metrics *mt);
+/* The rule indices E reads, appended to *V. */
+void pl_expr_rules(const struct pl_expr *e, size_t **v, size_t *n,
+    size_t *cap);
+
 /* ---- pack.c / config.c / xml.c ---- */
 
 enum pl_rule_kind { PL_RULE_PHRASES, PL_RULE_PATTERN, PL_RULE_METRIC,
-	PL_RULE_SPELLING };
+	PL_RULE_SPELLING, PL_RULE_SEQUENCE, PL_RULE_COMPOSITE };
 enum pl_cmp { PL_ABOVE, PL_BELOW, PL_AT_LEAST, PL_AT_MOST };
 /* What of a post a rule reads: all of it, its opening (title and first
  * sentence), or its headline (the title, or a post that reads as one). */
@@ -265,12 +411,33 @@ int pl_prefilter_scan(const struct pl_prefilter *pf, const char *s, size_t n,
 /* Whether rule RULE has literals, so that !MAY[RULE] rules it out. */
 int pl_prefilter_skips(const struct pl_prefilter *pf, size_t rule);
 
+/* An exception: a hit of its rule is dropped when this holds in the
+ * match, its sentence or the post. */
+enum pl_unless_scope { PL_IN_MATCH, PL_IN_SENTENCE, PL_IN_POST };
+enum pl_unless_kind { PL_UNLESS_PATTERN, PL_UNLESS_SEQUENCE, PL_UNLESS_WHEN,
+	PL_UNLESS_QUOTED };
+struct pl_unless {
+	int scope, kind;
+	struct pl_regex *re;
+	struct pl_seq seq;
+	struct pl_cond *conds;    /* WHEN: all of them hold */
+	size_t nconds;
+};
+
 struct pl_rule {
 	struct postlint_rule_info info;   /* what callers see */
 	int kind;
 	int scope;                /* enum pl_scope */
+	int part;                 /* role="part": only for composites */
 	struct pl_regex *re;
 	const char *src;          /* the pattern's text (for prefilter.c) */
+	struct pl_seq seq;        /* SEQUENCE */
+	struct pl_expr *expr;     /* COMPOSITE */
+	const char *expr_src;
+	size_t *refs;             /* COMPOSITE: the rules it reads */
+	size_t nrefs;
+	struct pl_unless *unless;
+	size_t nunless;
 	struct pl_cond *conds;
 	size_t nconds;
 	char **suggest;
@@ -278,6 +445,8 @@ struct pl_rule {
 	char **examples;
 	int *example_bad;
 	char **example_audience;  /* NULL entries: the configured audience */
+	long *example_mark;       /* bad examples: [start, end) bytes of the
+	                           * span that must be found, or -1 */
 };
 
 struct pl_pack {
@@ -307,8 +476,13 @@ struct pl_rules {
 	size_t npacks, capp;
 	struct pl_rule *v;
 	size_t n, cap;
+	struct pl_concepts concepts;   /* shared by every pack */
+	struct pl_lexmap lexmap;       /* built by pl_rules_link */
+	int has_tokens;                /* a sequence or exception reads tokens */
 	struct pl_pool pool;
 };
+/* After the last pack: resolves the concepts that sequences name. */
+int pl_rules_link(struct pl_rules *rs, struct postlint_error *err);
 int pl_pack_load(struct pl_rules *rs, const char *path, void *schema,
     struct postlint_error *err);
 void pl_rules_free(struct pl_rules *rs);
@@ -511,6 +685,8 @@ struct postlint_result {
 	const char *source;
 	long line;
 	int score, threshold, passed;
+	const char *reason;       /* what decided the verdict (score.c) */
+	const char *decider;      /* the rule id that failed it by severity */
 	struct postlint_finding *findings;
 	size_t nfindings, capf;
 	struct postlint_metric metrics[PL_M_COUNT];

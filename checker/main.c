@@ -1148,8 +1148,23 @@ example_failed(const struct postlint_rule_info *r, const char *example,
 {
 	(void)data;
 	printf("%s:%ld: %s: %s example %s: %s\n", r->file, r->line, r->id,
-	    bad ? "bad" : "good", bad ? "does not trigger the rule" :
-	    "triggers the rule", example);
+	    bad ? "bad" : "good", bad == 2 ? "is not found on its marked span" :
+	    bad ? "does not trigger the rule" : "triggers the rule", example);
+}
+
+/* TEXT (NULL or empty: nothing) after a blank line, each line indented. */
+static void
+print_indented(const char *text)
+{
+	if (text == NULL || text[0] == '\0')
+		return;
+	putchar('\n');
+	while (*text) {
+		size_t n = strcspn(text, "\n");
+
+		printf("  %.*s\n", (int)n, text);
+		text += n + (text[n] == '\n');
+	}
 }
 
 /* --list-rules, --explain, --test-rules: the rules of the config that
@@ -1182,17 +1197,8 @@ rules_command(struct run *run)
 		if (r->cap > 0)
 			printf(" per hit, at most %d", r->cap);
 		printf("%s\n", r->enabled ? "" : " (disabled)");
-		if (r->explain[0] != '\0') {
-			const char *p = r->explain;
-
-			putchar('\n');
-			while (*p) {
-				size_t n = strcspn(p, "\n");
-
-				printf("  %.*s\n", (int)n, p);
-				p += n + (p[n] == '\n');
-			}
-		}
+		print_indented(r->explain);
+		print_indented(r->detail);
 		putchar('\n');
 		for (j = 0; j < r->nexamples; j++)
 			printf("  %s: %s\n", r->example_bad[j] ? "bad " : "good",
@@ -1377,6 +1383,13 @@ main(int argc, char **argv)
 			status = print_config(&run);
 		else if (cli.list_rules || cli.explain != NULL || cli.test_rules)
 			status = rules_command(&run);
+		else if (cli.calibrate) {
+			struct slot *s = slot_for(&run, "./-");
+
+			status = s->failed ? 2 : calibrate_command(&cli, s->chk,
+			    postlint_checker_threshold(s->chk),
+			    postlint_checker_fail_level(s->chk));
+		}
 		else
 			status = check_all(&run);
 	}

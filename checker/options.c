@@ -17,7 +17,8 @@ enum {
 	OPT_NO_CONFIG, OPT_PLATFORM, OPT_PRINT_CONFIG, OPT_STDIN_FILENAME,
 	OPT_TEST_RULES, OPT_THRESHOLD, OPT_DISABLE, OPT_COLUMN, OPT_DRAFTS,
 	OPT_INPUT_FORMAT, OPT_NOW, OPT_SCHEDULED, OPT_NO_SPELLING, OPT_NO_SUGGEST,
-	OPT_FORCE, OPT_INSTALL_HOOK, OPT_LSP, OPT_STAGED
+	OPT_FORCE, OPT_INSTALL_HOOK, OPT_LSP, OPT_STAGED, OPT_FOLDS, OPT_WRITE,
+	OPT_EXAMPLES, OPT_COST
 };
 
 /* Sorted by long name; --help prints them in this order. */
@@ -32,16 +33,24 @@ static const struct opt {
 	  "the audience's niche tags, for relevance" },
 	{ "column", 1, OPT_COLUMN, "NAME", "CSV: the column that holds the post" },
 	{ "config", 1, 'c', "FILE", "use FILE instead of finding .postlint.xml" },
+	{ "cost", 1, OPT_COST, "N",
+	  "calibrate: a good post failed costs N bad posts\n"
+	  "passed (default 1)" },
 	{ "disable", 1, OPT_DISABLE, "ID[,ID...]",
 	  "turn off rules or whole packs (repeatable)" },
 	{ "drafts", 0, OPT_DRAFTS, NULL, "with --scheduled, check drafts too" },
 	{ "each-line", 0, OPT_EACH_LINE, NULL,
 	  "read input as plain text, every line a post" },
+	{ "examples", 1, OPT_EXAMPLES, "N",
+	  "calibrate: fit on the packs' own examples too,\n"
+	  "each weighing as N labeled posts" },
 	{ "exclude", 1, OPT_EXCLUDE, "GLOB", "skip paths matching GLOB (repeatable)" },
 	{ "explain", 1, OPT_EXPLAIN, "ID", "describe one rule, with its examples" },
 	{ "fail-level", 1, OPT_FAIL_LEVEL, "LEVEL",
 	  "fail a post on a finding at LEVEL or above:\n"
 	  "error (default), warning, info, none" },
+	{ "folds", 1, OPT_FOLDS, "N",
+	  "calibrate: judge with N held-out folds (default 5)" },
 	{ "force", 0, OPT_FORCE, NULL,
 	  "with --install-hook, replace another pre-commit hook" },
 	{ "format", 1, 'f', "FMT", "text (default), gcc, json, jsonl,\n"
@@ -89,11 +98,15 @@ static const struct opt {
 	{ "threshold", 1, OPT_THRESHOLD, "N",
 	  "fail posts scoring below N, 0-100 (default 60)" },
 	{ "version", 0, 'V', NULL, "show the version and exit" },
+	{ "write", 1, OPT_WRITE, "FILE",
+	  "calibrate: write the fitted weights to FILE, as\n"
+	  "a .postlint.xml of rule weight overrides" },
 };
 #define NOPTS (sizeof(opts) / sizeof(*opts))
 
 static const char synopsis[] =
-    "usage: postlint [options] [FILE | DIR | -]...\n";
+    "usage: postlint [options] [FILE | DIR | -]...\n"
+    "       postlint calibrate [options] LABELED-FILE...\n";
 
 #ifdef PL_FAULT_INJECTION
 int pl_fault_alloc(void);   /* alloc.c: the test builds' failing allocator */
@@ -210,6 +223,26 @@ add_setting(struct cli *cli, const char *key, const char *value)
 	cli->nsettings++;
 }
 
+/* Parses ARG as a whole number from LO to HI into *OUT; otherwise a usage
+ * error "OPTION: 'ARG' is not WHAT (LO-HI)" and -1. */
+static int
+parse_count(const char *arg, long lo, long hi, const char *option,
+    const char *what, int *out)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(arg, &end, 10);
+	if (errno != 0 || *end != '\0' || end == arg || n < lo || n > hi) {
+		cli_usage_error("%s: '%s' is not %s (%ld-%ld)", option, arg, what,
+		    lo, hi);
+		return -1;
+	}
+	*out = (int)n;
+	return 0;
+}
+
 int
 cli_parse(int argc, char **argv, struct cli *cli)
 {
@@ -219,6 +252,12 @@ cli_parse(int argc, char **argv, struct cli *cli)
 	int c;
 
 	memset(cli, 0, sizeof(*cli));
+	/* "postlint calibrate ...": a command, then the usual options */
+	if (argc > 1 && strcmp(argv[1], "calibrate") == 0) {
+		cli->calibrate = 1;
+		argv++;
+		argc--;
+	}
 	shortopts[ns++] = ':';   /* report a missing value as ':' */
 	for (i = 0; i < NOPTS; i++) {
 		lopts[i].name = opts[i].name;
@@ -279,23 +318,31 @@ cli_parse(int argc, char **argv, struct cli *cli)
 		case OPT_FORCE:
 			cli->force = 1;
 			break;
-		case 'j': {
-			char *end;
-			long n;
-
-			errno = 0;
-			n = strtol(optarg, &end, 10);
-			if (errno != 0 || *end != '\0' || end == optarg || n < 1 ||
-			    n > 256) {
-				cli_usage_error("-j: '%s' is not a number of threads "
-				    "(1-256)", optarg);
+		case 'j':
+			if (parse_count(optarg, 1, 256, "-j", "a number of threads",
+			    &cli->jobs) != 0)
 				return -1;
-			}
-			cli->jobs = (int)n;
 			break;
-		}
 		case OPT_INSTALL_HOOK:
 			cli->install_hook = 1;
+			break;
+		case OPT_FOLDS:
+			if (parse_count(optarg, 2, 100, "--folds", "a number of folds",
+			    &cli->folds) != 0)
+				return -1;
+			break;
+		case OPT_WRITE:
+			cli->write = optarg;
+			break;
+		case OPT_COST:
+			if (parse_count(optarg, 1, 1000, "--cost", "a cost",
+			    &cli->cost) != 0)
+				return -1;
+			break;
+		case OPT_EXAMPLES:
+			if (parse_count(optarg, 1, 10000, "--examples", "a weight",
+			    &cli->examples) != 0)
+				return -1;
 			break;
 		case OPT_LSP:
 			cli->lsp = 1;
@@ -389,6 +436,13 @@ cli_parse(int argc, char **argv, struct cli *cli)
 	cli->npaths = (size_t)(argc - optind);
 	cli->argc = argc;
 	cli->argv = argv;
+	if ((cli->folds || cli->write || cli->examples || cli->cost) &&
+	    !cli->calibrate) {
+		cli_usage_error("--%s only makes sense with postlint calibrate",
+		    cli->folds ? "folds" : cli->write ? "write" : cli->examples ?
+		    "examples" : "cost");
+		return -1;
+	}
 	if (cli->force && !cli->install_hook) {
 		cli_usage_error("--force only makes sense with --install-hook");
 		return -1;

@@ -33,13 +33,13 @@ collapsed(struct pl_pool *pool, xmlNodePtr n)
 	return r;
 }
 
-/* Element text with only the ends trimmed (examples keep their lines). */
+/* S with only the ends trimmed and the indentation of continuation
+ * lines dropped (examples keep their lines). */
 static char *
-trimmed(struct pl_pool *pool, xmlNodePtr n)
+trim_text(struct pl_pool *pool, const char *s)
 {
-	xmlChar *t = xmlNodeGetContent(n);
-	const char *s = (const char *)(t ? t : (const xmlChar *)"");
-	size_t len = strlen(s);
+	size_t len = strlen(s), i = 0, o = 0;
+	struct pl_buf b = { 0 };
 	char *r;
 
 	while (len > 0 && strchr(" \t\r\n", s[len - 1]) != NULL)
@@ -48,26 +48,68 @@ trimmed(struct pl_pool *pool, xmlNodePtr n)
 		s++;
 		len--;
 	}
-	/* drop the indentation of continuation lines, in place: the text
-	 * only gets shorter */
-	{
-		char *w = (char *)s;
-		size_t i = 0, o = 0;
+	while (i < len) {
+		const char *nl = memchr(s + i, '\n', len - i);
+		size_t k = nl ? (size_t)(nl - (s + i)) + 1 : len - i;
 
-		while (i < len) {
-			const char *nl = memchr(s + i, '\n', len - i);
-			size_t k = nl ? (size_t)(nl - (s + i)) + 1 : len - i;
-
-			memmove(w + o, s + i, k);
-			o += k;
-			i += k;
-			if (nl != NULL)
-				while (i < len && (s[i] == ' ' || s[i] == '\t'))
-					i++;
-		}
-		r = pl_pool_strndup(pool, s, o);
+		pl_buf_add(&b, s + i, k);
+		o += k;
+		i += k;
+		if (nl != NULL)
+			while (i < len && (s[i] == ' ' || s[i] == '\t'))
+				i++;
 	}
+	r = pl_pool_strndup(pool, b.p ? b.p : "", o);
+	pl_buf_free(&b);
+	return r;
+}
+
+static char *
+trimmed(struct pl_pool *pool, xmlNodePtr n)
+{
+	xmlChar *t = xmlNodeGetContent(n);
+	char *r = trim_text(pool, (const char *)(t ? t : (const xmlChar *)""));
+
 	xmlFree(t);
+	return r;
+}
+
+/*
+ * An example's text; in a bad example, the span an <m> element marks is
+ * the one the rule must find, and its byte offsets go to MARK (else -1).
+ * The marks are carried through trimming as two bytes no text holds.
+ */
+static char *
+example_text(struct pl_pool *pool, xmlNodePtr n, long mark[2])
+{
+	struct pl_buf b = { 0 };
+	xmlNodePtr c;
+	char *r, *p, *q;
+
+	mark[0] = mark[1] = -1;
+	for (c = n->children; c != NULL; c = c->next) {
+		xmlChar *t = xmlNodeGetContent(c);
+
+		if (c->type == XML_ELEMENT_NODE && strcmp((const char *)c->name,
+		    "m") == 0) {
+			pl_buf_addc(&b, '\x01');
+			pl_buf_adds(&b, (const char *)(t ? t : (const xmlChar *)""));
+			pl_buf_addc(&b, '\x02');
+		} else if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE)
+			pl_buf_adds(&b, (const char *)(t ? t : (const xmlChar *)""));
+		xmlFree(t);
+	}
+	r = trim_text(pool, b.p ? b.p : "");
+	pl_buf_free(&b);
+	for (p = q = r; *p != '\0'; p++) {
+		if (*p == '\x01')
+			mark[0] = q - r;
+		else if (*p == '\x02')
+			mark[1] = q - r;
+		else
+			*q++ = *p;
+	}
+	*q = '\0';
 	return r;
 }
 
@@ -131,10 +173,176 @@ phrases_pattern(struct pl_buf *b, char **ph, size_t n)
 	pl_buf_adds(b, ")(?![\\p{L}\\p{N}_])");
 }
 
+/* A pattern's text, or its <alt> lines joined as alternatives. */
+static char *
+pattern_text(struct pl_pool *pool, xmlNodePtr n)
+{
+	struct pl_buf b = { 0 };
+	xmlNodePtr c;
+	char *r;
+	int alts = 0;
+
+	for (c = n->children; c != NULL; c = c->next)
+		if (is(c, "alt")) {
+			pl_buf_adds(&b, alts++ ? "|(?:" : "(?:(?:");
+			pl_buf_adds(&b, trimmed(pool, c));
+			pl_buf_addc(&b, ')');
+		}
+	if (alts == 0)
+		return trimmed(pool, n);
+	pl_buf_addc(&b, ')');
+	r = pl_pool_strndup(pool, b.p, b.len);
+	pl_buf_free(&b);
+	return r;
+}
+
+static int
+parse_conds(struct pl_pool *pool, xmlNodePtr first, int only_one,
+    struct pl_cond **conds, size_t *nconds, const char *file,
+    const char *rule, struct postlint_error *err)
+{
+	static const char *const ops[] = {
+		"above", "below", "at-least", "at-most"
+	};
+	size_t cap = *nconds;
+	xmlNodePtr w;
+
+	for (w = first; w != NULL; w = only_one ? NULL : w->next) {
+		struct pl_cond *cd;
+		char *fig, *v;
+		int op;
+
+		if (!is(w, "when"))
+			continue;
+		PL_GROW(*conds, cap, *nconds + 1);
+		cd = &(*conds)[(*nconds)++];
+		fig = attr(pool, w, "figure");
+		if ((cd->metric = pl_metric_lookup(fig)) < 0) {
+			pl_error_set(err, file, xmlGetLineNo(w), 0,
+			    "rule %s: unknown figure '%s' (see "
+			    "postlint-rules(5) for the list)", rule, fig);
+			return -1;
+		}
+		for (op = 0; op < 4; op++)
+			if ((v = attr(pool, w, ops[op])) != NULL) {
+				cd->cmp = op;
+				cd->value = strtod(v, NULL);
+			}
+	}
+	return 0;
+}
+
+/* <unless in="match|sentence|post"> with one pattern, sequence, concept
+ * or <quoted/>, or with figure conditions that must all hold. */
+static int
+parse_unless(struct pl_rules *rs, struct pl_rule *r, xmlNodePtr n,
+    const char *file, struct postlint_error *err)
+{
+	struct pl_pool *pool = &rs->pool;
+	struct pl_unless *u;
+	char *in = attr(pool, n, "in");
+	xmlNodePtr c;
+
+	r->unless = pl_realloc(r->unless, (r->nunless + 1) * sizeof(*r->unless));
+	u = &r->unless[r->nunless++];
+	memset(u, 0, sizeof(*u));
+	u->scope = in == NULL || strcmp(in, "match") == 0 ? PL_IN_MATCH :
+	    strcmp(in, "sentence") == 0 ? PL_IN_SENTENCE : PL_IN_POST;
+	u->kind = -1;
+	for (c = n->children; c != NULL; c = c->next) {
+		if (is(c, "pattern")) {
+			char *pat = pattern_text(pool, c), *ca = attr(pool, c, "case");
+			char msg[256];
+			size_t off;
+
+			u->kind = PL_UNLESS_PATTERN;
+			u->re = pl_regex_compile(pat, strlen(pat),
+			    ca && strcmp(ca, "sensitive") == 0 ? 0 : PL_RE_CASELESS,
+			    &off, msg, sizeof(msg));
+			if (u->re == NULL) {
+				pl_error_set(err, file, xmlGetLineNo(c), 0, "rule %s: bad "
+				    "pattern at offset %zu: %s", r->info.id, off, msg);
+				return -1;
+			}
+		} else if (is(c, "sequence")) {
+			u->kind = PL_UNLESS_SEQUENCE;
+			if (pl_seq_parse(&u->seq, pool, c, file, r->info.id, err) != 0)
+				return -1;
+		} else if (is(c, "concept")) {
+			u->kind = PL_UNLESS_SEQUENCE;
+			pl_seq_concept(&u->seq, pool, attr(pool, c, "ref"), file,
+			    xmlGetLineNo(c));
+		} else if (is(c, "quoted")) {
+			u->kind = PL_UNLESS_QUOTED;
+		} else if (is(c, "when")) {
+			u->kind = PL_UNLESS_WHEN;
+			if (parse_conds(pool, c, 1, &u->conds, &u->nconds, file,
+			    r->info.id, err) != 0)
+				return -1;
+		}
+	}
+	if (u->kind != PL_UNLESS_WHEN)
+		rs->has_tokens = 1;
+	return 0;
+}
+
+static const char *const scope_names[] = { "match", "sentence", "post" };
+
+/* What --explain shows of a rule beyond its text: its sequence, its
+ * composite expression and its exceptions. */
+static const char *
+rule_detail(struct pl_pool *pool, const struct pl_rule *r)
+{
+	const char *composite = r->expr_src;
+	struct pl_buf b = { 0 };
+	const char *d;
+	size_t i;
+
+	if (r->kind == PL_RULE_SEQUENCE)
+		pl_buf_printf(&b, "sequence: %s\n", r->seq.shown);
+	if (composite != NULL)
+		pl_buf_printf(&b, "composite: %s\n", composite);
+	for (i = 0; i < r->nunless; i++) {
+		const struct pl_unless *u = &r->unless[i];
+
+		pl_buf_printf(&b, "unless (in the %s): ", scope_names[u->scope]);
+		if (u->kind == PL_UNLESS_SEQUENCE)
+			pl_buf_printf(&b, "%s\n", u->seq.shown);
+		else if (u->kind == PL_UNLESS_QUOTED)
+			pl_buf_adds(&b, "it stands in quotation marks\n");
+		else if (u->kind == PL_UNLESS_WHEN)
+			pl_buf_printf(&b, "%s %s %g\n", pl_metric_name(u->conds[0].metric),
+			    (const char *const[]){ ">", "<", ">=", "<=" }[u->conds[0].cmp],
+			    u->conds[0].value);
+		else
+			pl_buf_adds(&b, "a pattern matches\n");
+	}
+	if (r->part)
+		pl_buf_adds(&b, "role: part (no finding of its own; composites read it)\n");
+	pl_seq_explain(&r->seq, &b);
+	for (i = 0; i < r->nunless; i++)
+		pl_seq_explain(&r->unless[i].seq, &b);
+	d = pl_pool_strndup(pool, b.p ? b.p : "", b.len);
+	pl_buf_free(&b);
+	return d;
+}
+
 static void
 rule_free(struct pl_rule *r)
 {
+	size_t i;
+
 	pl_regex_free(r->re);
+	pl_seq_free(&r->seq);
+	pl_expr_free(r->expr);
+	free(r->refs);
+	for (i = 0; i < r->nunless; i++) {
+		pl_regex_free(r->unless[i].re);
+		pl_seq_free(&r->unless[i].seq);
+		free(r->unless[i].conds);
+	}
+	free(r->unless);
+	free(r->example_mark);
 	free(r->conds);
 	free(r->suggest);
 	free(r->examples);
@@ -151,8 +359,8 @@ parse_rule(struct pl_rules *rs, struct pl_pack *pk, xmlNodePtr rn,
 	struct postlint_rule_info *info;
 	struct pl_pool *pool = &rs->pool;
 	xmlNodePtr c;
-	char *v, **phrases = NULL;
-	size_t nph = 0, capph = 0, i, cap = 0, capx = 0, caps = 0;
+	char *v, **phrases = NULL, *composite_text = NULL;
+	size_t nph = 0, capph = 0, i, capx = 0, caps = 0;
 	long line = xmlGetLineNo(rn);
 
 	PL_GROW(rs->v, rs->cap, rs->n + 1);
@@ -223,7 +431,7 @@ parse_rule(struct pl_rules *rs, struct pl_pack *pk, xmlNodePtr rn,
 				}
 		} else if (is(c, "pattern")) {
 			char *ca = attr(pool, c, "case");
-			char *pat = trimmed(pool, c);
+			char *pat = pattern_text(pool, c);
 			char msg[256];
 			size_t off;
 
@@ -240,42 +448,37 @@ parse_rule(struct pl_rules *rs, struct pl_pack *pk, xmlNodePtr rn,
 			}
 			r->src = pat;
 		} else if (is(c, "metric") || is(c, "when")) {
-			xmlNodePtr w, first;
-			static const char *const ops[] = {
-				"above", "below", "at-least", "at-most"
-			};
-
 			/* <metric> holds conditions; a <when> after a pattern
 			 * or phrases is a gate: the rule runs only when it holds */
 			if (is(c, "metric")) {
 				r->kind = PL_RULE_METRIC;
 				info->kind = "metric";
-				first = c->children;
-			} else
-				first = c;
-			for (w = first; w != NULL; w = is(c, "when") ? NULL : w->next) {
-				struct pl_cond *cd;
-				char *fig;
-				int op;
-
-				if (!is(w, "when"))
-					continue;
-				PL_GROW(r->conds, cap, r->nconds + 1);
-				cd = &r->conds[r->nconds++];
-				fig = attr(pool, w, "figure");
-				if ((cd->metric = pl_metric_lookup(fig)) < 0) {
-					pl_error_set(err, pk->file, xmlGetLineNo(w), 0,
-					    "rule %s: unknown figure '%s' (see "
-					    "postlint-rules(5) for the list)", info->id, fig);
-					free(phrases);
-					return -1;
-				}
-				for (op = 0; op < 4; op++)
-					if ((v = attr(pool, w, ops[op])) != NULL) {
-						cd->cmp = op;
-						cd->value = strtod(v, NULL);
-					}
 			}
+			if (parse_conds(pool, is(c, "metric") ? c->children : c,
+			    is(c, "when"), &r->conds, &r->nconds, pk->file, info->id,
+			    err) != 0)
+				goto fail;
+		} else if (is(c, "sequence")) {
+			r->kind = PL_RULE_SEQUENCE;
+			info->kind = "sequence";
+			if (pl_seq_parse(&r->seq, pool, c, pk->file, info->id, err) != 0)
+				goto fail;
+			rs->has_tokens = 1;
+		} else if (is(c, "composite")) {
+			char *text = collapsed(pool, c);
+			size_t capr = 0;
+
+			r->kind = PL_RULE_COMPOSITE;
+			info->kind = "composite";
+			r->src = NULL;
+			if ((r->expr = pl_expr_parse(text, rs, rs->n, pk->file,
+			    xmlGetLineNo(c), err)) == NULL)
+				goto fail;
+			pl_expr_rules(r->expr, &r->refs, &r->nrefs, &capr);
+			composite_text = text;
+		} else if (is(c, "unless")) {
+			if (parse_unless(rs, r, c, pk->file, err) != 0)
+				goto fail;
 		} else if (is(c, "spelling")) {
 			r->kind = PL_RULE_SPELLING;
 			info->kind = "spelling";
@@ -288,7 +491,10 @@ parse_rule(struct pl_rules *rs, struct pl_pack *pk, xmlNodePtr rn,
 			    capx * sizeof(*r->example_bad));
 			r->example_audience = pl_realloc(r->example_audience,
 			    capx * sizeof(*r->example_audience));
-			r->examples[info->nexamples] = trimmed(pool, c);
+			r->example_mark = pl_realloc(r->example_mark,
+			    2 * capx * sizeof(*r->example_mark));
+			r->examples[info->nexamples] = example_text(pool, c,
+			    r->example_mark + 2 * info->nexamples);
 			r->example_bad[info->nexamples] = is(c, "bad");
 			r->example_audience[info->nexamples] = attr(pool, c, "audience");
 			info->nexamples++;
@@ -296,6 +502,11 @@ parse_rule(struct pl_rules *rs, struct pl_pack *pk, xmlNodePtr rn,
 	}
 	info->examples = (const char *const *)r->examples;
 	info->example_bad = r->example_bad;
+	v = attr(pool, rn, "role");
+	r->part = v != NULL && strcmp(v, "part") == 0;
+	info->part = r->part;
+	r->expr_src = composite_text;
+	info->detail = "";
 	if (r->kind == PL_RULE_PHRASES) {
 		struct pl_buf b = { 0 };
 		char msg[256];
@@ -316,6 +527,9 @@ parse_rule(struct pl_rules *rs, struct pl_pack *pk, xmlNodePtr rn,
 	}
 	rs->n++;
 	return 0;
+fail:
+	free(phrases);
+	return -1;
 }
 
 int
@@ -325,8 +539,8 @@ pl_pack_load(struct pl_rules *rs, const char *path, void *schema,
 	xmlDocPtr doc;
 	xmlNodePtr root, c;
 	struct pl_pack *pk;
-	size_t i;
-	int rc = 0;
+	size_t i, nconcepts;
+	int rc = 0, rule_failed = 0;
 
 	if ((doc = pl_xml_load(path, schema, err)) == NULL)
 		return -1;
@@ -345,20 +559,72 @@ pl_pack_load(struct pl_rules *rs, const char *path, void *schema,
 			pl_xml_free(doc);
 			return -1;
 		}
+	nconcepts = rs->concepts.n;
 	for (c = root->children; c != NULL && rc == 0; c = c->next)
-		if (is(c, "rule"))
-			rc = parse_rule(rs, pk, c, err);
+		if (is(c, "rule")) {
+			if ((rc = parse_rule(rs, pk, c, err)) != 0)
+				rule_failed = 1;
+		} else if (is(c, "concept"))
+			rc = pl_concept_parse(&rs->concepts, &rs->pool, c, pk->file, err);
 	pk->nrules = rs->n - pk->first;
 	pl_xml_free(doc);
 	if (rc != 0) {
-		/* Leave no half-loaded pack behind: first the rule that failed,
-		 * then the ones before it. */
-		rule_free(&rs->v[rs->n]);
+		/* Leave no half-loaded pack behind: first the rule that failed
+		 * (if a rule failed), then the ones before it, then its
+		 * concepts. */
+		if (rule_failed)
+			rule_free(&rs->v[rs->n]);
 		while (rs->n > pk->first)
 			rule_free(&rs->v[--rs->n]);
+		pl_concepts_truncate(&rs->concepts, nconcepts);
 		return -1;
 	}
 	rs->npacks++;
+	return 0;
+}
+
+/* The concepts of every pack are known only once the last has loaded,
+ * so sequences are resolved then; concepts in a sequence also show in
+ * --explain. */
+int
+pl_rules_link(struct pl_rules *rs, struct postlint_error *err)
+{
+	size_t i, j;
+
+	for (i = 0; i < rs->n; i++) {
+		struct pl_rule *r = &rs->v[i];
+
+		if (r->kind == PL_RULE_SEQUENCE &&
+		    pl_seq_link(&r->seq, &rs->concepts, r->info.id, err) != 0)
+			return -1;
+		for (j = 0; j < r->nunless; j++)
+			if (r->unless[j].kind == PL_UNLESS_SEQUENCE &&
+			    pl_seq_link(&r->unless[j].seq, &rs->concepts, r->info.id,
+			    err) != 0)
+				return -1;
+		r->info.detail = rule_detail(&rs->pool, r);
+	}
+	{
+		struct pl_seq **seqs = NULL;
+		size_t n = 0, cap = 0;
+
+		for (i = 0; i < rs->n; i++) {
+			struct pl_rule *r = &rs->v[i];
+
+			if (r->kind == PL_RULE_SEQUENCE) {
+				PL_GROW(seqs, cap, n + 1);
+				seqs[n++] = &r->seq;
+			}
+			for (j = 0; j < r->nunless; j++)
+				if (r->unless[j].kind == PL_UNLESS_SEQUENCE) {
+					PL_GROW(seqs, cap, n + 1);
+					seqs[n++] = &r->unless[j].seq;
+				}
+		}
+		pl_lexmap_free(&rs->lexmap);
+		pl_lexmap_build(&rs->lexmap, &rs->concepts, seqs, n);
+		free(seqs);
+	}
 	return 0;
 }
 
@@ -385,6 +651,8 @@ pl_rules_free(struct pl_rules *rs)
 		rule_free(&rs->v[i]);
 	free(rs->v);
 	free(rs->packs);
+	pl_concepts_free(&rs->concepts);
+	pl_lexmap_free(&rs->lexmap);
 	pl_pool_free(&rs->pool);
 	memset(rs, 0, sizeof(*rs));
 }

@@ -135,7 +135,8 @@ struct postlint_rule_info {
 	const char *id;        /* "pack.name" */
 	const char *pack;
 	const char *category;
-	const char *kind;      /* "phrases" | "pattern" | "metric" */
+	const char *kind;      /* "phrases" | "pattern" | "metric" | "sequence"
+	                        * | "composite" | "spelling" */
 	const char *message;
 	const char *explain;   /* may be empty */
 	const char *lang;      /* the pack's language, e.g. "en" */
@@ -150,9 +151,16 @@ struct postlint_rule_info {
 	size_t nexamples;
 	const char *const *examples;     /* nexamples texts */
 	const int *example_bad;          /* 1: bad example, 0: good */
+	const char *detail;    /* its sequence, composite and exceptions as
+	                        * lines of text (--explain); may be empty */
+	int part;              /* 1: a part of composites, with no finding */
 };
 
 size_t postlint_checker_rule_count(const struct postlint_checker *chk);
+/* The threshold and the fail level (a POSTLINT_* severity, or one above
+ * POSTLINT_ERROR for "none") the checker judges with. */
+int postlint_checker_threshold(const struct postlint_checker *chk);
+int postlint_checker_fail_level(const struct postlint_checker *chk);
 /* Rules come in pack order, then file order.  NULL when I is out of range. */
 const struct postlint_rule_info *postlint_checker_rule(
     const struct postlint_checker *chk, size_t i);
@@ -162,8 +170,11 @@ const struct postlint_rule_info *postlint_checker_find_rule(
 
 /*
  * Runs every example of every rule (enabled or not): a bad example must
- * trigger its rule and a good one must not.  FN is called for each failing
- * example.  Returns the number of failures; *NTESTED gets the number run.
+ * trigger its rule, on exactly the span it marks if it marks one, and a
+ * good one must not.  FN is called for each failing example, with BAD 1
+ * (a bad example that does not trigger), 0 (a good one that does) or 2
+ * (a bad one whose findings miss its marked span).  Returns the number
+ * of failures; *NTESTED gets the number run.
  */
 typedef void (*postlint_test_fn)(const struct postlint_rule_info *rule,
     const char *example, int bad, void *data);
@@ -320,6 +331,14 @@ long postlint_result_line(const struct postlint_result *res);
 int postlint_result_score(const struct postlint_result *res);
 int postlint_result_threshold(const struct postlint_result *res);
 int postlint_result_passed(const struct postlint_result *res);
+/* What decided the verdict, as the text report says it after "pass: " or
+ * "fail: ": "score 35/100 (threshold 60)", or, when a finding at or above
+ * the fail level decided it, "spam.bought-audience is an error; score
+ * 40/100 (threshold 60)".  Valid as long as RES. */
+const char *postlint_result_reason(const struct postlint_result *res);
+/* The rule whose finding at or above the fail level failed the post, or
+ * NULL when the score decided.  Valid as long as RES. */
+const char *postlint_result_decider(const struct postlint_result *res);
 size_t postlint_result_finding_count(const struct postlint_result *res);
 const struct postlint_finding *postlint_result_finding(
     const struct postlint_result *res, size_t i);

@@ -776,7 +776,9 @@ pl_prefilter_new(const struct pl_rules *rs)
 	pf->filtered = pl_calloc(rs->n ? rs->n : 1, 1);
 	lits = pl_calloc(rs->n ? rs->n : 1, sizeof(*lits));
 	for (i = 0; i < rs->n; i++) {
-		if (rs->v[i].src != NULL)
+		if (rs->v[i].kind == PL_RULE_SEQUENCE)
+			pl_seq_literals(&rs->v[i].seq, &lits[i]);
+		else if (rs->v[i].src != NULL)
 			pl_pattern_literals(rs->v[i].src, strlen(rs->v[i].src),
 			    &lits[i]);
 		for (j = 0; j < lits[i].n; j++)

@@ -184,6 +184,5 @@ pl_report_where(FILE *out, const char *source, long line, long col)
 void
 pl_report_verdict(struct pl_buf *b, const struct postlint_result *res)
 {
-	pl_buf_printf(b, "post fails: score %d/100 (threshold %d)", res->score,
-	    res->threshold);
+	pl_buf_printf(b, "post fails: %s", postlint_result_reason(res));
 }

@@ -103,6 +103,8 @@ post_object(struct pl_buf *b, const struct postlint_result *res)
 	field_int(b, "score", res->score);
 	pl_buf_adds(b, res->passed ? ",\"verdict\":\"pass\"" :
 	    ",\"verdict\":\"fail\"");
+	pl_buf_adds(b, ",\"reason\":");
+	jstr(b, postlint_result_reason(res));
 	pl_buf_adds(b, ",\"metadata\":{");
 	for (i = 0; i < res->nmeta; i++) {
 		const struct postlint_meta *m = &res->meta[i];

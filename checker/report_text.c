@@ -122,8 +122,8 @@ text_post(struct postlint_reporter *rep, const struct postlint_result *res)
 		underline(rep, &res->findings[i]);
 	}
 	pl_report_where(rep->out, res->source, res->line, 0);
-	fprintf(rep->out, ": %s: score %d/100 (threshold %d)\n",
-	    res->passed ? "pass" : "fail", res->score, res->threshold);
+	fprintf(rep->out, ": %s: %s\n", res->passed ? "pass" : "fail",
+	    postlint_result_reason(res));
 }
 
 static void

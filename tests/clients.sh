@@ -151,7 +151,7 @@ github_facts() {
 	[ $? = 1 ] &&
 	grep -qx '::error file=[^,]*lines.txt,line=1,col=1,endLine=1,endColumn=17,title=spam.follow-begging::Begs for follows ("Follow me please"): give readers a reason to follow instead' "$tmp/g.txt" &&
 	grep -q '^::warning file=.*,title=style.exclamation-run::' "$tmp/g.txt" &&
-	grep -q '^::error file=.*,line=1,title=postlint.verdict::post fails: score' "$tmp/g.txt" &&
+	grep -q '^::error file=.*,line=1,title=postlint.verdict::post fails: spam.follow-begging is an error; score' "$tmp/g.txt" &&
 	! grep -v '^::\(error\|warning\|notice\) file=' "$tmp/g.txt" &&
 	# properties escape ',' and ':'; values escape '%' and newlines
 	"$bin" --format=github --no-config "$tmp/in/a dir" | grep -q 'file=[^:]*a dir/post%2C1%3Ax%25.md,'
