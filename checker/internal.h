@@ -469,6 +469,11 @@ void *pl_xml_load(const char *path, void *schema, struct postlint_error *err);
 void *pl_xml_parse(const char *buf, size_t len, const char *name,
     struct postlint_error *err);
 void pl_xml_free(void *doc);
+/* Whether node N is the element NAME. */
+struct _xmlNode;
+int pl_xml_is(const struct _xmlNode *n, const char *name);
+/* N's attribute NAME, copied into POOL, or NULL when it has none. */
+char *pl_xml_attr(struct pl_pool *pool, struct _xmlNode *n, const char *name);
 
 /* Loads the pack at PATH into the rule list; returns 0 or -1. */
 struct pl_rules {

@@ -113,26 +113,6 @@ example_text(struct pl_pool *pool, xmlNodePtr n, long mark[2])
 	return r;
 }
 
-static char *
-attr(struct pl_pool *pool, xmlNodePtr n, const char *name)
-{
-	xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
-	char *r;
-
-	if (v == NULL)
-		return NULL;
-	r = pl_pool_strndup(pool, (const char *)v, strlen((const char *)v));
-	xmlFree(v);
-	return r;
-}
-
-static int
-is(xmlNodePtr n, const char *name)
-{
-	return n->type == XML_ELEMENT_NODE &&
-	    strcmp((const char *)n->name, name) == 0;
-}
-
 static int
 phrase_cmp(const void *a, const void *b)
 {
@@ -183,7 +163,7 @@ pattern_text(struct pl_pool *pool, xmlNodePtr n)
 	int alts = 0;
 
 	for (c = n->children; c != NULL; c = c->next)
-		if (is(c, "alt")) {
+		if (pl_xml_is(c, "alt")) {
 			pl_buf_adds(&b, alts++ ? "|(?:" : "(?:(?:");
 			pl_buf_adds(&b, trimmed(pool, c));
 			pl_buf_addc(&b, ')');
@@ -212,11 +192,11 @@ parse_conds(struct pl_pool *pool, xmlNodePtr first, int only_one,
 		char *fig, *v;
 		int op;
 
-		if (!is(w, "when"))
+		if (!pl_xml_is(w, "when"))
 			continue;
 		PL_GROW(*conds, cap, *nconds + 1);
 		cd = &(*conds)[(*nconds)++];
-		fig = attr(pool, w, "figure");
+		fig = pl_xml_attr(pool, w, "figure");
 		if ((cd->metric = pl_metric_lookup(fig)) < 0) {
 			pl_error_set(err, file, xmlGetLineNo(w), 0,
 			    "rule %s: unknown figure '%s' (see "
@@ -224,7 +204,7 @@ parse_conds(struct pl_pool *pool, xmlNodePtr first, int only_one,
 			return -1;
 		}
 		for (op = 0; op < 4; op++)
-			if ((v = attr(pool, w, ops[op])) != NULL) {
+			if ((v = pl_xml_attr(pool, w, ops[op])) != NULL) {
 				cd->cmp = op;
 				cd->value = strtod(v, NULL);
 			}
@@ -240,7 +220,7 @@ parse_unless(struct pl_rules *rs, struct pl_rule *r, xmlNodePtr n,
 {
 	struct pl_pool *pool = &rs->pool;
 	struct pl_unless *u;
-	char *in = attr(pool, n, "in");
+	char *in = pl_xml_attr(pool, n, "in");
 	xmlNodePtr c;
 
 	r->unless = pl_realloc(r->unless, (r->nunless + 1) * sizeof(*r->unless));
@@ -250,8 +230,8 @@ parse_unless(struct pl_rules *rs, struct pl_rule *r, xmlNodePtr n,
 	    strcmp(in, "sentence") == 0 ? PL_IN_SENTENCE : PL_IN_POST;
 	u->kind = -1;
 	for (c = n->children; c != NULL; c = c->next) {
-		if (is(c, "pattern")) {
-			char *pat = pattern_text(pool, c), *ca = attr(pool, c, "case");
+		if (pl_xml_is(c, "pattern")) {
+			char *pat = pattern_text(pool, c), *ca = pl_xml_attr(pool, c, "case");
 			char msg[256];
 			size_t off;
 
@@ -264,17 +244,17 @@ parse_unless(struct pl_rules *rs, struct pl_rule *r, xmlNodePtr n,
 				    "pattern at offset %zu: %s", r->info.id, off, msg);
 				return -1;
 			}
-		} else if (is(c, "sequence")) {
+		} else if (pl_xml_is(c, "sequence")) {
 			u->kind = PL_UNLESS_SEQUENCE;
 			if (pl_seq_parse(&u->seq, pool, c, file, r->info.id, err) != 0)
 				return -1;
-		} else if (is(c, "concept")) {
+		} else if (pl_xml_is(c, "concept")) {
 			u->kind = PL_UNLESS_SEQUENCE;
-			pl_seq_concept(&u->seq, pool, attr(pool, c, "ref"), file,
+			pl_seq_concept(&u->seq, pool, pl_xml_attr(pool, c, "ref"), file,
 			    xmlGetLineNo(c));
-		} else if (is(c, "quoted")) {
+		} else if (pl_xml_is(c, "quoted")) {
 			u->kind = PL_UNLESS_QUOTED;
-		} else if (is(c, "when")) {
+		} else if (pl_xml_is(c, "when")) {
 			u->kind = PL_UNLESS_WHEN;
 			if (parse_conds(pool, c, 1, &u->conds, &u->nconds, file,
 			    r->info.id, err) != 0)
@@ -367,18 +347,18 @@ parse_rule(struct pl_rules *rs, struct pl_pack *pk, xmlNodePtr rn,
 	r = &rs->v[rs->n];
 	memset(r, 0, sizeof(*r));
 	info = &r->info;
-	info->id = attr(pool, rn, "id");
+	info->id = pl_xml_attr(pool, rn, "id");
 	info->pack = pk->id;
 	info->file = pk->file;
 	info->line = line;
 	info->lang = pk->lang;
-	info->category = attr(pool, rn, "category");
-	info->platform = attr(pool, rn, "platform");
-	info->severity = postlint_severity_parse(attr(pool, rn, "severity"));
-	info->weight = atoi(attr(pool, rn, "weight"));
-	v = attr(pool, rn, "cap");
+	info->category = pl_xml_attr(pool, rn, "category");
+	info->platform = pl_xml_attr(pool, rn, "platform");
+	info->severity = postlint_severity_parse(pl_xml_attr(pool, rn, "severity"));
+	info->weight = atoi(pl_xml_attr(pool, rn, "weight"));
+	v = pl_xml_attr(pool, rn, "cap");
 	info->cap = v ? atoi(v) : 0;
-	info->scope = attr(pool, rn, "scope");
+	info->scope = pl_xml_attr(pool, rn, "scope");
 	if (info->scope == NULL)
 		info->scope = "post";
 	r->scope = strcmp(info->scope, "opening") == 0 ? PL_SCOPE_OPENING :
@@ -407,17 +387,17 @@ parse_rule(struct pl_rules *rs, struct pl_pack *pk, xmlNodePtr rn,
 	}
 
 	for (c = rn->children; c != NULL; c = c->next) {
-		if (is(c, "message"))
+		if (pl_xml_is(c, "message"))
 			info->message = collapsed(pool, c);
-		else if (is(c, "explain"))
+		else if (pl_xml_is(c, "explain"))
 			info->explain = trimmed(pool, c);
-		else if (is(c, "phrases")) {
+		else if (pl_xml_is(c, "phrases")) {
 			xmlNodePtr p;
 
 			r->kind = PL_RULE_PHRASES;
 			info->kind = "phrases";
 			for (p = c->children; p != NULL; p = p->next)
-				if (is(p, "phrase")) {
+				if (pl_xml_is(p, "phrase")) {
 					char *t = collapsed(pool, p);
 
 					if (*t == '\0') {
@@ -429,8 +409,8 @@ parse_rule(struct pl_rules *rs, struct pl_pack *pk, xmlNodePtr rn,
 					PL_GROW(phrases, capph, nph + 1);
 					phrases[nph++] = t;
 				}
-		} else if (is(c, "pattern")) {
-			char *ca = attr(pool, c, "case");
+		} else if (pl_xml_is(c, "pattern")) {
+			char *ca = pl_xml_attr(pool, c, "case");
 			char *pat = pattern_text(pool, c);
 			char msg[256];
 			size_t off;
@@ -447,24 +427,24 @@ parse_rule(struct pl_rules *rs, struct pl_pack *pk, xmlNodePtr rn,
 				return -1;
 			}
 			r->src = pat;
-		} else if (is(c, "metric") || is(c, "when")) {
+		} else if (pl_xml_is(c, "metric") || pl_xml_is(c, "when")) {
 			/* <metric> holds conditions; a <when> after a pattern
 			 * or phrases is a gate: the rule runs only when it holds */
-			if (is(c, "metric")) {
+			if (pl_xml_is(c, "metric")) {
 				r->kind = PL_RULE_METRIC;
 				info->kind = "metric";
 			}
-			if (parse_conds(pool, is(c, "metric") ? c->children : c,
-			    is(c, "when"), &r->conds, &r->nconds, pk->file, info->id,
+			if (parse_conds(pool, pl_xml_is(c, "metric") ? c->children : c,
+			    pl_xml_is(c, "when"), &r->conds, &r->nconds, pk->file, info->id,
 			    err) != 0)
 				goto fail;
-		} else if (is(c, "sequence")) {
+		} else if (pl_xml_is(c, "sequence")) {
 			r->kind = PL_RULE_SEQUENCE;
 			info->kind = "sequence";
 			if (pl_seq_parse(&r->seq, pool, c, pk->file, info->id, err) != 0)
 				goto fail;
 			rs->has_tokens = 1;
-		} else if (is(c, "composite")) {
+		} else if (pl_xml_is(c, "composite")) {
 			char *text = collapsed(pool, c);
 			size_t capr = 0;
 
@@ -476,16 +456,16 @@ parse_rule(struct pl_rules *rs, struct pl_pack *pk, xmlNodePtr rn,
 				goto fail;
 			pl_expr_rules(r->expr, &r->refs, &r->nrefs, &capr);
 			composite_text = text;
-		} else if (is(c, "unless")) {
+		} else if (pl_xml_is(c, "unless")) {
 			if (parse_unless(rs, r, c, pk->file, err) != 0)
 				goto fail;
-		} else if (is(c, "spelling")) {
+		} else if (pl_xml_is(c, "spelling")) {
 			r->kind = PL_RULE_SPELLING;
 			info->kind = "spelling";
-		} else if (is(c, "suggest")) {
+		} else if (pl_xml_is(c, "suggest")) {
 			PL_GROW(r->suggest, caps, r->nsuggest + 1);
 			r->suggest[r->nsuggest++] = collapsed(pool, c);
-		} else if (is(c, "bad") || is(c, "good")) {
+		} else if (pl_xml_is(c, "bad") || pl_xml_is(c, "good")) {
 			PL_GROW(r->examples, capx, info->nexamples + 1);
 			r->example_bad = pl_realloc(r->example_bad,
 			    capx * sizeof(*r->example_bad));
@@ -495,14 +475,14 @@ parse_rule(struct pl_rules *rs, struct pl_pack *pk, xmlNodePtr rn,
 			    2 * capx * sizeof(*r->example_mark));
 			r->examples[info->nexamples] = example_text(pool, c,
 			    r->example_mark + 2 * info->nexamples);
-			r->example_bad[info->nexamples] = is(c, "bad");
-			r->example_audience[info->nexamples] = attr(pool, c, "audience");
+			r->example_bad[info->nexamples] = pl_xml_is(c, "bad");
+			r->example_audience[info->nexamples] = pl_xml_attr(pool, c, "audience");
 			info->nexamples++;
 		}
 	}
 	info->examples = (const char *const *)r->examples;
 	info->example_bad = r->example_bad;
-	v = attr(pool, rn, "role");
+	v = pl_xml_attr(pool, rn, "role");
 	r->part = v != NULL && strcmp(v, "part") == 0;
 	info->part = r->part;
 	r->expr_src = composite_text;
@@ -547,8 +527,8 @@ pl_pack_load(struct pl_rules *rs, const char *path, void *schema,
 	root = xmlDocGetRootElement(doc);
 	PL_GROW(rs->packs, rs->capp, rs->npacks + 1);
 	pk = &rs->packs[rs->npacks];
-	pk->id = attr(&rs->pool, root, "id");
-	pk->lang = attr(&rs->pool, root, "lang");
+	pk->id = pl_xml_attr(&rs->pool, root, "id");
+	pk->lang = pl_xml_attr(&rs->pool, root, "lang");
 	pk->file = pl_pool_strndup(&rs->pool, path, strlen(path));
 	pk->first = rs->n;
 	for (i = 0; i < rs->npacks; i++)
@@ -561,10 +541,10 @@ pl_pack_load(struct pl_rules *rs, const char *path, void *schema,
 		}
 	nconcepts = rs->concepts.n;
 	for (c = root->children; c != NULL && rc == 0; c = c->next)
-		if (is(c, "rule")) {
+		if (pl_xml_is(c, "rule")) {
 			if ((rc = parse_rule(rs, pk, c, err)) != 0)
 				rule_failed = 1;
-		} else if (is(c, "concept"))
+		} else if (pl_xml_is(c, "concept"))
 			rc = pl_concept_parse(&rs->concepts, &rs->pool, c, pk->file, err);
 	pk->nrules = rs->n - pk->first;
 	pl_xml_free(doc);

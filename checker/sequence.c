@@ -21,26 +21,6 @@
 /* A concept's words as --explain shows them, before "...". */
 #define SHOWN_ENTRIES 12
 
-static int
-is(xmlNodePtr n, const char *name)
-{
-	return n->type == XML_ELEMENT_NODE &&
-	    strcmp((const char *)n->name, name) == 0;
-}
-
-static char *
-prop(struct pl_pool *pool, xmlNodePtr n, const char *name)
-{
-	xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
-	char *r;
-
-	if (v == NULL)
-		return NULL;
-	r = pl_pool_strndup(pool, (const char *)v, strlen((const char *)v));
-	xmlFree(v);
-	return r;
-}
-
 /* Folds [S, S+N) into B: ASCII lowercase, the typographic apostrophe
  * as ', everything else as it is. */
 static void
@@ -250,7 +230,7 @@ pl_concept_parse(struct pl_concepts *cs, struct pl_pool *pool,
 {
 	struct pl_concept *c;
 	xmlNodePtr k;
-	char *id = prop(pool, n, "id");
+	char *id = pl_xml_attr(pool, n, "id");
 	size_t i;
 
 	for (i = 0; i < cs->n; i++)
@@ -271,12 +251,12 @@ pl_concept_parse(struct pl_concepts *cs, struct pl_pool *pool,
 		char *inf;
 		int inflected;
 
-		if (!is(k, "words") && !is(k, "phrase"))
+		if (!pl_xml_is(k, "words") && !pl_xml_is(k, "phrase"))
 			continue;
 		t = xmlNodeGetContent(k);
-		inf = prop(pool, k, "inflect");
+		inf = pl_xml_attr(pool, k, "inflect");
 		inflected = inf == NULL || strcmp(inf, "no") != 0;
-		if (is(k, "words")) {
+		if (pl_xml_is(k, "words")) {
 			struct pl_buf b = { 0 };
 			const char *p = (const char *)t;
 
@@ -420,8 +400,8 @@ parse_token(struct pl_step *st, struct pl_pool *pool, xmlNodePtr n,
     const char *file, const char *rule, struct postlint_error *err)
 {
 	char *v, *save = NULL, *t, *copy;
-	char *opt = prop(pool, n, "optional"), *neg = prop(pool, n, "not");
-	char *at_start = prop(pool, n, "start");
+	char *opt = pl_xml_attr(pool, n, "optional"), *neg = pl_xml_attr(pool, n, "not");
+	char *at_start = pl_xml_attr(pool, n, "start");
 	long line = xmlGetLineNo(n);
 
 	st->op = PL_STEP_TOKEN;
@@ -437,11 +417,11 @@ parse_token(struct pl_step *st, struct pl_pool *pool, xmlNodePtr n,
 		    "token must be 0-%d, min at most max", rule, MAX_REPEAT);
 		return -1;
 	}
-	if ((v = prop(pool, n, "word")) != NULL)
+	if ((v = pl_xml_attr(pool, n, "word")) != NULL)
 		add_words(&st->forms, v, 0);
-	if ((v = prop(pool, n, "stem")) != NULL)
+	if ((v = pl_xml_attr(pool, n, "stem")) != NULL)
 		add_words(&st->forms, v, 1);
-	if ((v = prop(pool, n, "concept")) != NULL) {
+	if ((v = pl_xml_attr(pool, n, "concept")) != NULL) {
 		copy = pl_pool_strndup(pool, v, strlen(v));
 		for (t = strtok_r(copy, " ", &save); t != NULL;
 		    t = strtok_r(NULL, " ", &save)) {
@@ -450,7 +430,7 @@ parse_token(struct pl_step *st, struct pl_pool *pool, xmlNodePtr n,
 			st->cnames[st->nconcepts++] = t;
 		}
 	}
-	if ((v = prop(pool, n, "type")) != NULL) {
+	if ((v = pl_xml_attr(pool, n, "type")) != NULL) {
 		copy = pl_pool_strndup(pool, v, strlen(v));
 		save = NULL;
 		for (t = strtok_r(copy, " ", &save); t != NULL;
@@ -468,7 +448,7 @@ parse_token(struct pl_step *st, struct pl_pool *pool, xmlNodePtr n,
 			st->types |= type_names[i].bit;
 		}
 	}
-	if ((v = prop(pool, n, "regex")) != NULL) {
+	if ((v = pl_xml_attr(pool, n, "regex")) != NULL) {
 		char msg[256];
 		size_t off;
 
@@ -517,7 +497,7 @@ pl_seq_parse(struct pl_seq *sq, struct pl_pool *pool, struct _xmlNode *n,
 		struct pl_step *st;
 		long line = xmlGetLineNo(k);
 
-		if (!is(k, "t") && !is(k, "skip") && !is(k, "near"))
+		if (!pl_xml_is(k, "t") && !pl_xml_is(k, "skip") && !pl_xml_is(k, "near"))
 			continue;
 		if (sq->nsteps == MAX_STEPS) {
 			pl_error_set(err, file, line, 0, "rule %s: more than %d steps "
@@ -529,11 +509,11 @@ pl_seq_parse(struct pl_seq *sq, struct pl_pool *pool, struct _xmlNode *n,
 		memset(st, 0, sizeof(*st));
 		if (shown.len > 0)
 			pl_buf_addc(&shown, ' ');
-		if (is(k, "t")) {
+		if (pl_xml_is(k, "t")) {
 			if (parse_token(st, pool, k, file, rule, err) != 0)
 				goto fail;
 			show_step(&shown, st, k);
-		} else if (is(k, "skip")) {
+		} else if (pl_xml_is(k, "skip")) {
 			st->op = PL_STEP_SKIP;
 			st->line = line;
 			if (int_prop(k, "min", 0, 0, MAX_GAP, &st->min) != 0 ||
@@ -559,7 +539,7 @@ pl_seq_parse(struct pl_seq *sq, struct pl_pool *pool, struct _xmlNode *n,
 			}
 			pl_buf_printf(&shown, "near(%d:", st->within);
 			for (c = k->children; c != NULL; c = c->next) {
-				if (!is(c, "t"))
+				if (!pl_xml_is(c, "t"))
 					continue;
 				if (st->nkids == MAX_STEPS) {
 					pl_error_set(err, file, xmlGetLineNo(c), 0, "rule %s: "

@@ -212,3 +212,23 @@ pl_xml_free(void *doc)
 {
 	xmlFreeDoc(doc);
 }
+
+int
+pl_xml_is(const struct _xmlNode *n, const char *name)
+{
+	return n->type == XML_ELEMENT_NODE &&
+	    strcmp((const char *)n->name, name) == 0;
+}
+
+char *
+pl_xml_attr(struct pl_pool *pool, struct _xmlNode *n, const char *name)
+{
+	xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
+	char *r;
+
+	if (v == NULL)
+		return NULL;
+	r = pl_pool_strndup(pool, (const char *)v, strlen((const char *)v));
+	xmlFree(v);
+	return r;
+}
