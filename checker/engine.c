@@ -323,12 +323,14 @@ run_regex(const struct pl_rule *r, struct pl_match *m, const char *s,
 	size_t pos = 0, first = h->n, ms, me;
 	int rc;
 
+	pl_regex_begin(m, r->re);
 	while (pos <= n) {
 		rc = pl_regex_next(r->re, m, s, n, pos, &ms, &me);
 		if (rc == 0)
 			break;
 		if (rc < 0) {
 			/* The post is judged without this rule. */
+			pl_regex_end(m);
 			limit_hit(h, first, count, r, s, n);
 			return;
 		}
@@ -343,6 +345,7 @@ run_regex(const struct pl_rule *r, struct pl_match *m, const char *s,
 		(*count)++;
 		pos = me;
 	}
+	pl_regex_end(m);
 }
 
 /* Findings come in source order: a title from front matter may sit

@@ -138,6 +138,23 @@ void pl_match_free(struct pl_match *m);
  * on a match, 0 when there is none, -1 when a match/depth/heap limit hit. */
 int pl_regex_next(const struct pl_regex *re, struct pl_match *m,
     const char *s, size_t n, size_t start, size_t *ms, size_t *me);
+/*
+ * Gives RE its alternatives one by one, PAT being the Ith of a pattern RE
+ * was compiled from as (?:(?:a)|(?:b)|...).  PCRE2 finds no first
+ * character or required character in an alternation whose branches
+ * differ, and tries every position; each branch alone keeps those
+ * optimisations.  RE then runs the branches and takes the leftmost match,
+ * the first branch on a tie: what the whole pattern finds.  Returns 0 and
+ * drops the branches when one cannot stand alone (back references, \K,
+ * \G, verbs, too many branches); RE then runs whole, as before.
+ */
+int pl_regex_add_alt(struct pl_regex *re, const char *pat, size_t len,
+    unsigned flags);
+/* Between pl_regex_begin(M, RE) and pl_regex_end(M), calls of
+ * pl_regex_next on RE over one subject with rising starts remember each
+ * branch's next match, so a scan stays linear in the subject. */
+void pl_regex_begin(struct pl_match *m, const struct pl_regex *re);
+void pl_regex_end(struct pl_match *m);
 /* Appends S to B with every regex metacharacter escaped. */
 void pl_regex_quote(struct pl_buf *b, const char *s, size_t n);
 /* Byte length of the grapheme cluster at S. */
@@ -240,6 +257,7 @@ struct pl_concept {
 	long line;
 	struct pl_set words;        /* every form of every one-word entry */
 	char **phrases;             /* NUL-separated words, "\0\0"-ended */
+	size_t *firstlen;           /* strlen of each phrase's first word */
 	size_t nphrases, capphrases;
 	struct pl_set firsts;       /* the first word of every phrase */
 	int wid, fid;               /* bits of words and firsts in the lexmap */
@@ -271,6 +289,8 @@ struct pl_tview {
 	struct pl_tv *v;
 	size_t n, cap;
 	struct pl_buf text;         /* the folded text the entries point into */
+	uint64_t *lex;              /* every token's lexmap bits, or-ed */
+	unsigned types;             /* every token's PL_TT_*, or-ed */
 	int built;
 };
 
@@ -302,11 +322,19 @@ struct pl_step {
 	int within;
 	long line;
 };
+/* What one step that must match needs of a post: a token of one of
+ * TYPES, or a token with one of the lexmap bits in LEX. */
+struct pl_need {
+	uint64_t *lex;              /* the lexmap's WORDS */
+	unsigned types;
+};
 struct pl_seq {
 	struct pl_step *steps;
 	size_t nsteps;
 	const char *file;
 	char *shown;                /* the steps as text, for --explain */
+	struct pl_need *need;       /* set by pl_lexmap_build */
+	size_t nneed;
 };
 struct pl_concepts {
 	struct pl_concept *v;

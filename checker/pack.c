@@ -176,6 +176,28 @@ pattern_text(struct pl_pool *pool, xmlNodePtr n)
 	return r;
 }
 
+/* Each <alt> of pattern N as a branch of RE, which was compiled from
+ * them joined (see pl_regex_add_alt). */
+static void
+split_alts(struct pl_pool *pool, struct pl_regex *re, xmlNodePtr n,
+    unsigned flags)
+{
+	xmlNodePtr c;
+	size_t k = 0;
+
+	for (c = n->children; c != NULL; c = c->next)
+		k += pl_xml_is(c, "alt");
+	if (k < 2)
+		return;
+	for (c = n->children; c != NULL; c = c->next)
+		if (pl_xml_is(c, "alt")) {
+			const char *t = trimmed(pool, c);
+
+			if (!pl_regex_add_alt(re, t, strlen(t), flags))
+				return;
+		}
+}
+
 static int
 parse_conds(struct pl_pool *pool, xmlNodePtr first, int only_one,
     struct pl_cond **conds, size_t *nconds, const char *file,
@@ -235,15 +257,18 @@ parse_unless(struct pl_rules *rs, struct pl_rule *r, xmlNodePtr n,
 			char msg[256];
 			size_t off;
 
+			unsigned fl = ca && strcmp(ca, "sensitive") == 0 ? 0 :
+			    PL_RE_CASELESS;
+
 			u->kind = PL_UNLESS_PATTERN;
-			u->re = pl_regex_compile(pat, strlen(pat),
-			    ca && strcmp(ca, "sensitive") == 0 ? 0 : PL_RE_CASELESS,
-			    &off, msg, sizeof(msg));
+			u->re = pl_regex_compile(pat, strlen(pat), fl, &off, msg,
+			    sizeof(msg));
 			if (u->re == NULL) {
 				pl_error_set(err, file, xmlGetLineNo(c), 0, "rule %s: bad "
 				    "pattern at offset %zu: %s", r->info.id, off, msg);
 				return -1;
 			}
+			split_alts(pool, u->re, c, fl);
 		} else if (pl_xml_is(c, "sequence")) {
 			u->kind = PL_UNLESS_SEQUENCE;
 			if (pl_seq_parse(&u->seq, pool, c, file, r->info.id, err) != 0)
@@ -415,17 +440,20 @@ parse_rule(struct pl_rules *rs, struct pl_pack *pk, xmlNodePtr rn,
 			char msg[256];
 			size_t off;
 
+			unsigned fl = ca && strcmp(ca, "sensitive") == 0 ? 0 :
+			    PL_RE_CASELESS;
+
 			r->kind = PL_RULE_PATTERN;
 			info->kind = "pattern";
-			r->re = pl_regex_compile(pat, strlen(pat),
-			    ca && strcmp(ca, "sensitive") == 0 ? 0 : PL_RE_CASELESS,
-			    &off, msg, sizeof(msg));
+			r->re = pl_regex_compile(pat, strlen(pat), fl, &off, msg,
+			    sizeof(msg));
 			if (r->re == NULL) {
 				pl_error_set(err, pk->file, xmlGetLineNo(c), 0,
 				    "rule %s: bad pattern at offset %zu: %s",
 				    info->id, off, msg);
 				return -1;
 			}
+			split_alts(pool, r->re, c, fl);
 			r->src = pat;
 		} else if (pl_xml_is(c, "metric") || pl_xml_is(c, "when")) {
 			/* <metric> holds conditions; a <when> after a pattern

@@ -28,11 +28,24 @@
  */
 #define JIT_AFTER 8
 
+#define MAX_ALTS 32
+
 struct pl_regex {
 	pcre2_code *code;
 	_Atomic(pcre2_code *) jit;   /* NULL until JIT_AFTER calls */
 	atomic_uint calls;
 	int may_jit;
+	struct pl_regex **alts;      /* see pl_regex_add_alt */
+	size_t nalts;
+};
+
+/* Each branch's next match over one subject (see pl_regex_begin). */
+struct alt_memo {
+	const struct pl_regex *re;
+	const char *s;
+	size_t n, from;
+	size_t ms[MAX_ALTS], me[MAX_ALTS];
+	signed char st[MAX_ALTS];   /* 1 match, 0 none, -1 not looked */
 };
 
 struct pl_match {
@@ -40,6 +53,7 @@ struct pl_match {
 	pcre2_match_context *mctx;
 	pcre2_jit_stack *jit;
 	struct pl_regex *grapheme;
+	struct alt_memo memo;
 };
 
 /* POSTLINT_NO_JIT=1 keeps patterns interpreted, for memory checkers such
@@ -73,7 +87,7 @@ pl_regex_compile(const char *pat, size_t len, unsigned flags,
 		*erroffset = off;
 		return NULL;
 	}
-	re = pl_malloc(sizeof(*re));
+	re = pl_calloc(1, sizeof(*re));
 	re->code = code;
 	atomic_init(&re->jit, NULL);
 	atomic_init(&re->calls, 0);
@@ -106,11 +120,67 @@ code_for(const struct pl_regex *cre)
 	return re->code;
 }
 
+static void
+drop_alts(struct pl_regex *re)
+{
+	size_t i;
+
+	for (i = 0; i < re->nalts; i++)
+		pl_regex_free(re->alts[i]);
+	free(re->alts);
+	re->alts = NULL;
+	re->nalts = 0;
+}
+
+/* Whether branch PAT means the same alone as inside the whole: nothing
+ * that counts groups across branches, depends on where the search
+ * started, or reports a start other than where the match began. */
+static int
+stands_alone(const char *pat, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < len; i++) {
+		char c = pat[i + 1];
+
+		if (pat[i] == '\\') {
+			if ((c >= '0' && c <= '9') || strchr("gkKG", c) != NULL)
+				return 0;
+			i++;
+		} else if (pat[i] == '(' && (c == '*' || (c == '?' &&
+		    i + 2 < len && strchr("P&R+-0123456789|(", pat[i + 2]) != NULL &&
+		    !(pat[i + 2] == '-' && i + 3 < len && pat[i + 3] >= 'a' &&
+		    pat[i + 3] <= 'z'))))
+			return 0;
+	}
+	return 1;
+}
+
+int
+pl_regex_add_alt(struct pl_regex *re, const char *pat, size_t len,
+    unsigned flags)
+{
+	struct pl_regex *a;
+	char msg[64];
+	size_t off;
+
+	if (re->nalts >= MAX_ALTS || !stands_alone(pat, len) ||
+	    (a = pl_regex_compile(pat, len, flags, &off, msg, sizeof(msg))) ==
+	    NULL) {
+		drop_alts(re);
+		return 0;
+	}
+	re->alts = pl_realloc(re->alts, (re->nalts + 1) * sizeof(*re->alts));
+	re->alts[re->nalts++] = a;
+	return 1;
+}
+
 void
 pl_regex_free(struct pl_regex *re)
 {
 	if (re == NULL)
 		return;
+	drop_alts(re);
 	pcre2_code_free(re->code);
 	pcre2_code_free(atomic_load_explicit(&re->jit, memory_order_relaxed));
 	free(re);
@@ -151,8 +221,81 @@ pl_match_free(struct pl_match *m)
 	free(m);
 }
 
+void
+pl_regex_begin(struct pl_match *m, const struct pl_regex *re)
+{
+	m->memo.re = re;
+	m->memo.s = NULL;
+}
+
+void
+pl_regex_end(struct pl_match *m)
+{
+	m->memo.re = NULL;
+}
+
+static int match_one(const struct pl_regex *re, struct pl_match *m,
+    const char *s, size_t n, size_t start, size_t *ms, size_t *me);
+
+/* The leftmost match of any branch; the first branch on a tie. */
+static int
+match_alts(const struct pl_regex *re, struct pl_match *m, const char *s,
+    size_t n, size_t start, size_t *ms, size_t *me)
+{
+	struct alt_memo *mo = &m->memo;
+	int memo = mo->re == re, found = 0;
+	size_t i;
+
+	/* what was found from an earlier start on this subject holds: a
+	 * branch's match at a position does not depend on the start */
+	if (memo && (mo->s != s || mo->n != n || start < mo->from)) {
+		mo->s = s;
+		mo->n = n;
+		memset(mo->st, -1, sizeof(mo->st));
+	}
+	if (memo)
+		mo->from = start;
+	for (i = 0; i < re->nalts; i++) {
+		size_t as = 0, ae = 0;
+		int rc;
+
+		if (memo && mo->st[i] == 0)
+			continue;
+		if (memo && mo->st[i] == 1 && mo->ms[i] >= start) {
+			as = mo->ms[i];
+			ae = mo->me[i];
+		} else {
+			rc = match_one(re->alts[i], m, s, n, start, &as, &ae);
+			if (rc < 0)
+				return -1;
+			if (memo) {
+				mo->st[i] = (signed char)rc;
+				mo->ms[i] = as;
+				mo->me[i] = ae;
+			}
+			if (rc == 0)
+				continue;
+		}
+		if (!found || as < *ms) {
+			*ms = as;
+			*me = ae;
+			found = 1;
+		}
+	}
+	return found;
+}
+
 int
 pl_regex_next(const struct pl_regex *re, struct pl_match *m, const char *s,
+    size_t n, size_t start, size_t *ms, size_t *me)
+{
+	if (re->nalts > 0)
+		return match_alts(re, m, s, n, start, ms, me);
+	return match_one(re, m, s, n, start, ms, me);
+}
+
+static int
+match_one(const struct pl_regex *re, struct pl_match *m, const char *s,
     size_t n, size_t start, size_t *ms, size_t *me)
 {
 	PCRE2_SIZE *ov;

@@ -27,17 +27,23 @@ static void
 fold_into(struct pl_buf *b, const char *s, size_t n)
 {
 	size_t i;
+	char *o;
 
+	/* folding never lengthens: reserve once, write in place */
+	PL_GROW(b->p, b->cap, b->len + n + 1);
+	o = b->p + b->len;
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 
 		if (c == 0xE2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
 		    (unsigned char)s[i + 2] == 0x99) {
-			pl_buf_addc(b, '\'');
+			*o++ = '\'';
 			i += 2;
 		} else
-			pl_buf_addc(b, (c >= 'A' && c <= 'Z') ? (char)(c + 32) : (char)c);
+			*o++ = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : (char)c;
 	}
+	*o = '\0';
+	b->len = (size_t)(o - b->p);
 }
 
 static int
@@ -211,6 +217,34 @@ add_phrase(struct pl_concept *c, const char *text)
 	pl_buf_free(&b);
 }
 
+/* Phrases sorted by their first word (strcmp stops at the first NUL), so
+ * a token finds the phrases it can open by a binary search. */
+static int
+phrase_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The first phrase of C whose first word is not below token F, N. */
+static size_t
+phrase_lower(const struct pl_concept *c, const char *f, size_t n)
+{
+	size_t lo = 0, hi = c->nphrases;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		const char *w = c->phrases[mid];
+		size_t wl = c->firstlen[mid];
+		int d = memcmp(w, f, wl < n ? wl : n);
+
+		if (d < 0 || (d == 0 && wl < n))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 static void
 concept_free(struct pl_concept *c)
 {
@@ -221,6 +255,7 @@ concept_free(struct pl_concept *c)
 	for (j = 0; j < c->nphrases; j++)
 		free(c->phrases[j]);
 	free(c->phrases);
+	free(c->firstlen);
 	free(c->shown);
 }
 
@@ -291,6 +326,13 @@ pl_concept_parse(struct pl_concepts *cs, struct pl_pool *pool,
 			free(text);
 		}
 		xmlFree(t);
+	}
+	if (c->nphrases > 1)
+		qsort(c->phrases, c->nphrases, sizeof(*c->phrases), phrase_cmp);
+	if (c->nphrases > 0) {
+		c->firstlen = pl_calloc(c->nphrases, sizeof(*c->firstlen));
+		for (i = 0; i < c->nphrases; i++)
+			c->firstlen[i] = strlen(c->phrases[i]);
 	}
 	if (c->nentries == 0) {
 		pl_error_set(err, file, c->line, 0, "concept '%s' has no words",
@@ -662,6 +704,18 @@ pl_seq_explain(const struct pl_seq *sq, struct pl_buf *b)
 		concept_lines(b, &sq->steps[i]);
 }
 
+static void
+need_free(struct pl_seq *sq)
+{
+	size_t i;
+
+	for (i = 0; i < sq->nneed; i++)
+		free(sq->need[i].lex);
+	free(sq->need);
+	sq->need = NULL;
+	sq->nneed = 0;
+}
+
 void
 pl_seq_free(struct pl_seq *sq)
 {
@@ -671,6 +725,7 @@ pl_seq_free(struct pl_seq *sq)
 		step_free(&sq->steps[i]);
 	free(sq->steps);
 	free(sq->shown);
+	need_free(sq);
 	memset(sq, 0, sizeof(*sq));
 }
 
@@ -873,6 +928,62 @@ step_count(const struct pl_step *st)
 	return n;
 }
 
+/*
+ * What the steps that must match need of a post, so that a post none of
+ * whose tokens could take one of them never runs the matcher.  A step
+ * that may be left out, is negated or has a regex needs nothing.
+ */
+static void
+need_add(struct pl_seq *sq, const struct pl_lexmap *map,
+    const struct pl_step *st)
+{
+	struct pl_need *nd;
+	size_t i;
+
+	if (st->op == PL_STEP_NEAR) {
+		for (i = 0; i < st->nkids; i++)
+			need_add(sq, map, &st->kids[i]);
+		return;
+	}
+	if (st->op != PL_STEP_TOKEN || st->min < 1 || st->negate ||
+	    st->re != NULL)
+		return;
+	sq->need = pl_realloc(sq->need, (sq->nneed + 1) * sizeof(*sq->need));
+	nd = &sq->need[sq->nneed++];
+	nd->lex = pl_calloc(map->words, sizeof(*nd->lex));
+	nd->types = st->types;
+	if (st->fid >= 0)
+		nd->lex[st->fid / 64] |= 1ULL << (st->fid % 64);
+	for (i = 0; i < st->nconcepts; i++) {
+		int w = st->concepts[i]->wid, f = st->concepts[i]->fid;
+
+		nd->lex[w / 64] |= 1ULL << (w % 64);
+		nd->lex[f / 64] |= 1ULL << (f % 64);
+	}
+}
+
+/* 0 when some step that must match has no token of TV to match. */
+static int
+feasible(const struct pl_seq *sq, const struct pl_tview *tv)
+{
+	size_t i, w;
+
+	if (tv->map == NULL || tv->lex == NULL)
+		return 1;
+	for (i = 0; i < sq->nneed; i++) {
+		const struct pl_need *nd = &sq->need[i];
+
+		if (nd->types & tv->types)
+			continue;
+		for (w = 0; w < tv->map->words; w++)
+			if (nd->lex[w] & tv->lex[w])
+				break;
+		if (w == tv->map->words)
+			return 0;
+	}
+	return 1;
+}
+
 void
 pl_lexmap_build(struct pl_lexmap *map, struct pl_concepts *cs,
     struct pl_seq *const *seqs, size_t nseqs)
@@ -906,6 +1017,11 @@ pl_lexmap_build(struct pl_lexmap *map, struct pl_concepts *cs,
 	for (i = 0; i < nseqs; i++)
 		for (j = 0; j < seqs[i]->nsteps; j++)
 			step_bits(map, &seqs[i]->steps[j], &next);
+	for (i = 0; i < nseqs; i++) {
+		need_free(seqs[i]);
+		for (j = 0; j < seqs[i]->nsteps; j++)
+			need_add(seqs[i], map, &seqs[i]->steps[j]);
+	}
 }
 
 void
@@ -976,9 +1092,20 @@ pl_tview_build(struct pl_tview *tv, const struct pl_lexmap *map,
 		if (t->sentence_end)
 			x->bits |= PL_TT_SENTENCE_END;
 	}
+	free(tv->lex);
+	tv->lex = NULL;
+	tv->types = 0;
+	if (tv->map != NULL)
+		tv->lex = pl_calloc(tv->map->words, sizeof(*tv->lex));
 	for (i = 0; i < tv->n; i++) {
 		tv->v[i].f = tv->text.p + (size_t)(uintptr_t)tv->v[i].f;
 		tv->v[i].lex = lex_find(tv->map, tv->v[i].f, tv->v[i].flen);
+		if (tv->v[i].lex != NULL) {
+			size_t w;
+
+			for (w = 0; w < tv->map->words; w++)
+				tv->lex[w] |= tv->v[i].lex[w];
+		}
 	}
 	/* money and percentages: a number next to a currency sign, or
 	 * followed by a currency word; a number right before % */
@@ -1010,6 +1137,8 @@ pl_tview_build(struct pl_tview *tv, const struct pl_lexmap *map,
 		    tv->v[i - 1].end - tv->v[i - 1].start))
 			x->bits |= PL_TT_MONEY;
 	}
+	for (i = 0; i < tv->n; i++)
+		tv->types |= tv->v[i].bits;
 	tv->built = 1;
 }
 
@@ -1017,6 +1146,7 @@ void
 pl_tview_free(struct pl_tview *tv)
 {
 	free(tv->v);
+	free(tv->lex);
 	pl_buf_free(&tv->text);
 	memset(tv, 0, sizeof(*tv));
 }
@@ -1051,9 +1181,12 @@ concept_at(const struct pl_concept *c, const struct run *r, size_t i)
 		if (c->nphrases == 0 || !pl_set_has(&c->firsts, x->f, x->flen))
 			return best;
 	}
-	for (j = 0; j < c->nphrases; j++) {
+	for (j = phrase_lower(c, x->f, x->flen); j < c->nphrases; j++) {
 		const char *w = c->phrases[j];
 		size_t k = i;
+
+		if (c->firstlen[j] != x->flen || memcmp(w, x->f, x->flen) != 0)
+			break;          /* past the phrases this token opens */
 
 		while (*w != '\0' && k < r->limit) {
 			size_t wl = strlen(w);
@@ -1236,6 +1369,8 @@ pl_seq_next(const struct pl_seq *sq, const struct pl_tview *tv,
 	struct run r = { tv, m, s, token_limit(tv, limit), SEQ_BUDGET };
 	size_t i;
 
+	if (!feasible(sq, tv))
+		return 0;
 	for (i = token_from(tv, *at); i < r.limit; i++) {
 		long e = match_from(sq, 0, i, &r);
 
