@@ -1,10 +1,13 @@
 /* alloc.c - the allocation wrapper and the small containers every stage uses. */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "internal.h"
 
@@ -409,6 +412,42 @@ parse_weight(const char *s, size_t n, float *out)
 	return 0;
 }
 
+/*
+ * PATH opened for reading only if it is a regular file: a FIFO, a device
+ * or a directory named as a pack, config or word list would block a run
+ * or, in the language server, read the server's own input.  The open does
+ * not block, so a FIFO without a writer cannot hang it either.  NULL with
+ * errno set (EINVAL for "not a regular file").
+ */
+FILE *
+pl_fopen_regular(const char *path)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC), fl;
+	FILE *fp;
+
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    (fl = fcntl(fd, F_GETFL)) < 0 ||
+	    fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0 ||
+	    (fp = fdopen(fd, "rb")) == NULL) {
+		int e = S_ISREG(st.st_mode) ? errno : EINVAL;
+
+		close(fd);
+		errno = e;
+		return NULL;
+	}
+	return fp;
+}
+
+/* Why pl_fopen_regular failed, for a message. */
+const char *
+pl_open_error(int e)
+{
+	return e == EINVAL ? "not a regular file" : strerror(e);
+}
+
 int
 pl_set_load(struct pl_set *s, const char *path, int weighted,
     struct postlint_error *err)
@@ -417,9 +456,9 @@ pl_set_load(struct pl_set *s, const char *path, int weighted,
 	char line[512];
 	long lineno = 0;
 
-	if ((fp = fopen(path, "r")) == NULL) {
+	if ((fp = pl_fopen_regular(path)) == NULL) {
 		pl_error_set(err, path, 0, 0, "cannot read word list: %s",
-		    strerror(errno));
+		    pl_open_error(errno));
 		return -1;
 	}
 	while (fgets(line, sizeof(line), fp) != NULL) {

@@ -94,9 +94,9 @@ on_result(const struct postlint_result *res, void *arg)
 				label = parse_label(m->values[0], strlen(m->values[0]));
 		}
 		if (label < 0) {
-			fprintf(stderr, "postlint: %s:%ld: no label, or a label that "
+			cli_warn("%s:%ld: no label, or a label that "
 			    "is neither bad (bad, spam, clickbait) nor good (good, "
-			    "ham, news)\n", d->file, postlint_result_line(res));
+			    "ham, news)", d->file, postlint_result_line(res));
 			d->failed = 1;
 			return 0;
 		}
@@ -139,7 +139,7 @@ on_error(const struct postlint_error *err, void *arg)
 {
 	struct data *d = arg;
 
-	fprintf(stderr, "postlint: %s:%ld: %s\n", err->file[0] ? err->file :
+	cli_warn("%s:%ld: %s", err->file[0] ? err->file :
 	    d->file, err->line, err->message);
 	d->failed = 1;
 }
@@ -177,7 +177,7 @@ read_tsv(struct data *d, FILE *fp)
 		if (n == 0)
 			continue;
 		if (tab == NULL) {
-			fprintf(stderr, "postlint: %s:%ld: expected label<TAB>text\n",
+			cli_warn("%s:%ld: expected label<TAB>text",
 			    d->file, d->line);
 			d->failed = 1;
 			continue;
@@ -185,8 +185,8 @@ read_tsv(struct data *d, FILE *fp)
 		if (d->line == 1 && strncasecmp(line, "label\t", 6) == 0)
 			continue;
 		if ((d->label = parse_label(line, (size_t)(tab - line))) < 0) {
-			fprintf(stderr, "postlint: %s:%ld: label '%.*s' is neither bad "
-			    "(bad, spam, clickbait) nor good (good, ham, news)\n",
+			cli_warn("%s:%ld: label '%.*s' is neither bad "
+			    "(bad, spam, clickbait) nor good (good, ham, news)",
 			    d->file, d->line, (int)(tab - line > 40 ? 40 : tab - line),
 			    line);
 			d->failed = 1;
@@ -222,8 +222,8 @@ read_jsonl(struct data *d, FILE *fp)
 		    !json_is_string(lab) ||
 		    (d->label = parse_label(json_string_value(lab),
 		    json_string_length(lab))) < 0) {
-			fprintf(stderr, "postlint: %s:%ld: expected an object with a "
-			    "\"label\" (bad or good) and a \"text\"%s%s\n", d->file,
+			cli_warn("%s:%ld: expected an object with a "
+			    "\"label\" (bad or good) and a \"text\"%s%s", d->file,
 			    d->line, o == NULL ? ": " : "", o == NULL ? je.text : "");
 			d->failed = 1;
 		} else
@@ -267,7 +267,7 @@ read_file(struct data *d, const char *path)
 
 	d->file = path;
 	if (fp == NULL) {
-		fprintf(stderr, "postlint: %s: %s\n", path, strerror(errno));
+		cli_warn("%s: %s", path, strerror(errno));
 		d->failed = 1;
 		return;
 	}
@@ -425,7 +425,7 @@ write_weights(const char *path, const struct postlint_checker *chk,
 	FILE *fp = fopen(path, "w");
 
 	if (fp == NULL) {
-		fprintf(stderr, "postlint: %s: %s\n", path, strerror(errno));
+		cli_warn("%s: %s", path, strerror(errno));
 		return -1;
 	}
 	fprintf(fp, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -438,7 +438,7 @@ write_weights(const char *path, const struct postlint_checker *chk,
 			    postlint_checker_rule(chk, r)->id, (int)w[r]);
 	fprintf(fp, "</postlint>\n");
 	if (fclose(fp) != 0) {
-		fprintf(stderr, "postlint: %s: %s\n", path, strerror(errno));
+		cli_warn("%s: %s", path, strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -479,8 +479,8 @@ calibrate_command(const struct cli *cli, const struct postlint_checker *chk,
 		read_examples(&d, cli->examples);
 	examples = d.n - posts;
 	if (posts < folds) {
-		fprintf(stderr, "postlint: calibrate needs at least %zu labeled "
-		    "posts, one a fold; got %zu\n", folds, posts);
+		cli_warn("calibrate needs at least %zu labeled "
+		    "posts, one a fold; got %zu", folds, posts);
 		status = 2;
 		goto out;
 	}

@@ -235,6 +235,7 @@ pl_checker_speller(const struct postlint_checker *cchk, const char *lang,
 {
 	struct postlint_checker *chk = (struct postlint_checker *)cchk;
 	struct pl_lang_speller *ls = NULL;
+	struct postlint_error *refused = NULL;
 	size_t i;
 
 	if (lang == NULL)
@@ -243,6 +244,26 @@ pl_checker_speller(const struct postlint_checker *cchk, const char *lang,
 	for (i = 0; i < chk->nspellers; i++)
 		if (strcmp(chk->spellers[i]->lang, lang) == 0)
 			ls = chk->spellers[i];
+	/* one message for every refused tag, written once, so that a
+	 * pointer to it stays valid and unchanged like the others */
+	if (ls == NULL && !pl_lang_valid(lang, strlen(lang))) {
+		refused = &chk->lang_invalid;
+		if (refused->message[0] == '\0')
+			pl_error_set(refused, NULL, 0, 0, "a language must be a tag "
+			    "such as en or en_US, letters only");
+	} else if (ls == NULL && chk->nspellers >= PL_MAX_DICTIONARIES) {
+		refused = &chk->lang_toomany;
+		if (refused->message[0] == '\0')
+			pl_error_set(refused, NULL, 0, 0, "more than %d languages "
+			    "in one run (no more dictionaries are loaded)",
+			    PL_MAX_DICTIONARIES);
+	}
+	if (refused != NULL) {
+		pthread_mutex_unlock(&chk->lock);
+		if (err != NULL)
+			*err = refused;
+		return NULL;
+	}
 	if (ls == NULL) {
 		PL_GROW(chk->spellers, chk->capspellers, chk->nspellers + 1);
 		ls = pl_calloc(1, sizeof(*ls));

@@ -3,6 +3,7 @@
 #define POSTLINT_CLI_H
 
 #include <stddef.h>
+#include <stdarg.h>
 #include <stdio.h>
 
 /* A setting given on the command line, applied on top of every config. */
@@ -23,6 +24,7 @@ struct cli {
 	int version;
 	int install_hook;
 	int force;
+	int follow;        /* walks follow links out of the root */
 	int staged;
 	int lsp;
 	int calibrate;     /* postlint calibrate */
@@ -85,5 +87,14 @@ int cli_is_file(const char *path);
 void *xmalloc(size_t n);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
+/* "postlint: " and the formatted message, escaped, on stderr. */
+void cli_warn(const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+void cli_vwarn(const char *fmt, va_list ap);
+/* S escaped as postlint_write_escaped writes it; caller frees. */
+char *cli_escaped(const char *s);
 
 #endif

@@ -213,24 +213,25 @@ valid_tag(const char *t)
 	return 1;
 }
 
-static int
-valid_lang(const char *l)
+/* A language tag as dictionaries are named: "ll", "lll", "ll_CC" or
+ * "lll_CC", letters only.  Checked before a tag touches the file system,
+ * since it becomes part of a path and a glob. */
+int
+pl_lang_valid(const char *l, size_t n)
 {
-	size_t n = strlen(l), i;
+	size_t i;
 
 	if (n != 2 && n != 3 && n != 5 && n != 6)
 		return 0;
 	for (i = 0; i < n && l[i] != '_'; i++)
-		if (!islower((unsigned char)l[i]))
+		if (l[i] < 'a' || l[i] > 'z')
 			return 0;
 	if (i < 2)
 		return 0;
 	if (i == n)
 		return 1;
-	if (n - i != 3 || !isupper((unsigned char)l[i + 1]) ||
-	    !isupper((unsigned char)l[i + 2]))
-		return 0;
-	return 1;
+	return n - i == 3 && l[i + 1] >= 'A' && l[i + 1] <= 'Z' &&
+	    l[i + 2] >= 'A' && l[i + 2] <= 'Z';
 }
 
 static int
@@ -272,7 +273,7 @@ postlint_config_set(struct postlint_config *c, const char *key,
 		}
 		set_str(&c->platform, &c->platform_origin, value, origin);
 	} else if (strcmp(key, "lang") == 0) {
-		if (!valid_lang(value)) {
+		if (!pl_lang_valid(value, strlen(value))) {
 			pl_error_set(err, NULL, 0, 0, "bad language '%s' (expected "
 			    "LL or LL_CC, e.g. en_US)", value);
 			return -1;

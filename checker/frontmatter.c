@@ -210,6 +210,12 @@ overrides(struct fm *f, yaml_node_t *map)
 					return -1;
 				}
 				f->post->platform = pl_pool_strndup(&f->post->pool, s, n);
+			} else if (!pl_lang_valid(s, n)) {
+				/* it becomes part of a dictionary's path */
+				pl_ctx_error(f->ctx, mark_line(f, v->start_mark), 0,
+				    "front matter: language '%.*s' is not a tag such as "
+				    "en or en_US (letters only)", n > 40 ? 40 : (int)n, s);
+				return -1;
 			} else
 				f->post->lang = pl_pool_strndup(&f->post->pool, s, n);
 		} else {

@@ -22,8 +22,8 @@
  * frees.  Returns git's exit status, -1 when git could not be run, or -2
  * when the output exceeded LIMIT.  git's own messages go to stderr.
  */
-int
-git_capture(char *const argv[], char **out, size_t *len, size_t limit)
+static int
+capture(char *const argv[], char **out, size_t *len, size_t limit, int quiet)
 {
 	int fd[2], status, over = 0;
 	size_t n = 0, cap = 4096;
@@ -45,6 +45,12 @@ git_capture(char *const argv[], char **out, size_t *len, size_t limit)
 		if (dup2(fd[1], STDOUT_FILENO) < 0)
 			_exit(127);
 		close(fd[1]);
+		if (quiet) {
+			int null = open("/dev/null", O_WRONLY);
+
+			if (null >= 0)
+				dup2(null, STDERR_FILENO);
+		}
 		execvp("git", argv);
 		_exit(127);
 	}
@@ -83,14 +89,21 @@ git_capture(char *const argv[], char **out, size_t *len, size_t limit)
 	return WEXITSTATUS(status) == 127 ? -1 : WEXITSTATUS(status);
 }
 
-/* One line of git output (the trailing newline dropped), or NULL. */
+int
+git_capture(char *const argv[], char **out, size_t *len, size_t limit)
+{
+	return capture(argv, out, len, limit, 0);
+}
+
+/* One line of git output (the trailing newline dropped), or NULL; git's
+ * own messages are not shown: the caller words the failure. */
 static char *
 git_line(char *const argv[])
 {
 	char *out;
 	size_t len;
 
-	if (git_capture(argv, &out, &len, 1 << 20) != 0) {
+	if (capture(argv, &out, &len, 1 << 20, 1) != 0) {
 		free(out);
 		return NULL;
 	}
@@ -119,10 +132,21 @@ shell_word(char **b, size_t *n, const char *s)
 	(*b)[*n] = '\0';
 }
 
+/* The hook as postlint writes it: HOOK_HEAD, the binary as one shell
+ * word, HOOK_MID, the options as shell words, a newline. */
+#define HOOK_HEAD "#!/bin/sh\n" \
+	HOOK_MARK ", written by postlint --install-hook.\n" \
+	"# It checks the staged version of every added or modified post\n" \
+	"# file, so a commit of a failing post is refused.  To commit\n" \
+	"# anyway, once: git commit --no-verify\n" \
+	"postlint="
+#define HOOK_MID "\n[ -x \"$postlint\" ] || postlint=postlint\n" \
+	"exec \"$postlint\" --staged"
+
 static char *
 hook_text(const struct cli *cli)
 {
-	char self[PATH_MAX], *b = NULL, *opts = xstrdup("");
+	char self[PATH_MAX], *b = NULL, *opts = xstrdup(""), *text;
 	size_t n = 0, size;
 	ssize_t k;
 	int i;
@@ -137,23 +161,51 @@ hook_text(const struct cli *cli)
 	self[k] = '\0';
 	n = 0;
 	shell_word(&b, &n, self);   /* b is set by the first realloc */
-	size = strlen(b) + strlen(opts) + 1024;
-	{
-		char *text = xmalloc(size);
+	size = strlen(b) + strlen(opts) + sizeof(HOOK_HEAD) + sizeof(HOOK_MID) + 2;
+	text = xmalloc(size);
+	snprintf(text, size, "%s%s%s%s\n", HOOK_HEAD, b + 1, HOOK_MID, opts);
+	free(b);
+	free(opts);
+	return text;
+}
 
-		snprintf(text, size,
-		    "#!/bin/sh\n"
-		    HOOK_MARK ", written by postlint --install-hook.\n"
-		    "# It checks the staged version of every added or modified post\n"
-		    "# file, so a commit of a failing post is refused.  To commit\n"
-		    "# anyway, once: git commit --no-verify\n"
-		    "postlint=%s\n"
-		    "[ -x \"$postlint\" ] || postlint=postlint\n"
-		    "exec \"$postlint\" --staged%s\n", b + 1, opts);
-		free(b);
-		free(opts);
-		return text;
+/* Past one single-quoted shell word as shell_word writes it at S, or
+ * NULL when S does not start with one. */
+static const char *
+skip_word(const char *s)
+{
+	if (*s++ != '\'')
+		return NULL;
+	for (;;) {
+		if (*s == '\0' || *s == '\n')
+			return NULL;
+		if (strncmp(s, "'\\''", 4) == 0)
+			s += 4;
+		else if (*s == '\'')
+			return s + 1;
+		else
+			s++;
 	}
+}
+
+/* Whether TEXT is exactly a hook that postlint --install-hook writes
+ * (with any binary and options): only such a hook is replaced without
+ * --force, so a hook the user edited, or another tool's hook that quotes
+ * postlint's marker, is kept. */
+static int
+is_our_hook(const char *text)
+{
+	const char *p = text;
+
+	if (strncmp(p, HOOK_HEAD, strlen(HOOK_HEAD)) != 0 ||
+	    (p = skip_word(p + strlen(HOOK_HEAD))) == NULL ||
+	    strncmp(p, HOOK_MID, strlen(HOOK_MID)) != 0)
+		return 0;
+	p += strlen(HOOK_MID);
+	while (*p == ' ')
+		if ((p = skip_word(p + 1)) == NULL)
+			return 0;
+	return strcmp(p, "\n") == 0;
 }
 
 static int
@@ -207,8 +259,10 @@ git_install_hook(const struct cli *cli)
 	int fd, status = 2;
 
 	if (dir == NULL) {
-		fputs("postlint: --install-hook: not in a git repository (git "
-		    "rev-parse --git-path hooks failed)\n", stderr);
+		fputs("postlint: --install-hook: git cannot name this "
+		    "repository's hooks folder: not a git repository, or one that "
+		    "git refuses to use (owned by another user: see git help "
+		    "config, safe.directory); nothing was installed\n", stderr);
 		return 2;
 	}
 	snprintf(path, sizeof(path), "%s/pre-commit", dir);
@@ -230,32 +284,35 @@ git_install_hook(const struct cli *cli)
 			status = 0;
 			goto done;
 		}
-		if (!cli->force && (old == NULL || strstr(old, HOOK_MARK) == NULL)) {
-			fprintf(stderr, "postlint: %s: another pre-commit hook is "
-			    "there; --force replaces it\n", path);
+		if (!cli->force && (old == NULL || !is_our_hook(old))) {
+			cli_warn("%s: %s; it is kept (--force replaces it)", path,
+			    old != NULL && strstr(old, HOOK_MARK) != NULL ?
+			    "the hook is not as postlint wrote it (edited, or "
+			    "another tool's)" : "another pre-commit hook is there");
 			goto done;
 		}
 	} else if (errno != ENOENT) {
-		fprintf(stderr, "postlint: %s: %s\n", path, strerror(errno));
+		cli_warn("%s: %s", path, strerror(errno));
 		goto done;
 	}
 	if (mkdirs(dir) != 0) {
-		fprintf(stderr, "postlint: %s: %s\n", dir, strerror(errno));
+		cli_warn("%s: %s", dir, strerror(errno));
 		goto done;
 	}
 	snprintf(tmp, sizeof(tmp), "%s/.pre-commit.XXXXXX", dir);
 	if ((fd = mkstemp(tmp)) < 0) {
-		fprintf(stderr, "postlint: %s: %s\n", tmp, strerror(errno));
+		cli_warn("%s: cannot write the hook in this folder (%s); "
+		    "nothing was installed", dir, strerror(errno));
 		goto done;
 	}
 	if (write_all(fd, text, strlen(text)) != 0 || fchmod(fd, 0755) != 0 ||
 	    fsync(fd) != 0 || close(fd) != 0) {
-		fprintf(stderr, "postlint: %s: %s\n", tmp, strerror(errno));
+		cli_warn("%s: %s", tmp, strerror(errno));
 		unlink(tmp);
 		goto done;
 	}
 	if (rename(tmp, path) != 0) {
-		fprintf(stderr, "postlint: %s: %s\n", path, strerror(errno));
+		cli_warn("%s: %s", path, strerror(errno));
 		unlink(tmp);
 		goto done;
 	}

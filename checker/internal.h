@@ -76,6 +76,10 @@ void pl_set_clear(struct pl_set *s);
 void pl_set_free(struct pl_set *s);
 /* Reads one word a line ('#' starts a comment); lowercases ASCII.  With
  * WEIGHTED, a word may be followed by its weight, a number in (0, 1]. */
+/* PATH opened to read if it is a regular file; NULL with errno (EINVAL:
+ * not a regular file), which pl_open_error words for a message. */
+FILE *pl_fopen_regular(const char *path);
+const char *pl_open_error(int e);
 int pl_set_load(struct pl_set *s, const char *path, int weighted,
     struct postlint_error *err);
 
@@ -559,6 +563,9 @@ struct postlint_config {
 	struct pl_strlist accept, reject;
 };
 
+/* Whether L, N is a language tag: "ll", "lll", "ll_CC" or "lll_CC". */
+int pl_lang_valid(const char *l, size_t n);
+
 /* ---- checker.c / engine.c / score.c ---- */
 
 struct pl_niche {
@@ -588,6 +595,8 @@ struct postlint_checker {
 	 * thread may grow this table */
 	struct pl_lang_speller **spellers;
 	size_t nspellers, capspellers;
+	/* why a language was refused; each written once, under the lock */
+	struct postlint_error lang_invalid, lang_toomany;
 	/* built after PREFILTER_AFTER posts; NULL: every pattern runs */
 	_Atomic(struct pl_prefilter *) pf;
 	atomic_size_t pf_posts;
@@ -599,12 +608,15 @@ struct postlint_checker {
 	pthread_mutex_t lock;
 };
 
-/* The speller for LANG (NULL: the configured language), loading it on
- * first use; NULL with *ERR pointing at the reason when there is none. */
 /* The prefilter for CHK's rules, or NULL while there is none (for the
  * first posts, which one pass each does not pay for). */
 const struct pl_prefilter *pl_checker_prefilter(
     const struct postlint_checker *chk);
+/* The speller for LANG (NULL: the configured language), loading it on
+ * first use; NULL with *ERR pointing at the reason when there is none:
+ * no dictionary, a tag that is not one, or PL_MAX_DICTIONARIES already
+ * loaded. */
+#define PL_MAX_DICTIONARIES 8
 struct pl_speller *pl_checker_speller(const struct postlint_checker *chk,
     const char *lang, const struct postlint_error **err);
 

@@ -51,19 +51,22 @@ struct run {
 	int line_threads;   /* without workers: threads for --each-line */
 	struct { dev_t dev; ino_t ino; } *seen;   /* directories on the walk */
 	size_t nseen;
+	char *root;         /* the walked folder, resolved; NULL: no walk */
 };
 
 static void
 print_error(struct run *run, const struct postlint_error *err)
 {
+	/* both may quote outside text: a file name, a value from a post */
 	fputs("postlint: ", stderr);
 	if (err->file[0] != '\0') {
-		fputs(err->file, stderr);
+		postlint_write_escaped(stderr, err->file, strlen(err->file));
 		if (err->line > 0)
 			fprintf(stderr, ":%ld", err->line);
 		fputs(": ", stderr);
 	}
-	fprintf(stderr, "%s\n", err->message);
+	postlint_write_escaped(stderr, err->message, strlen(err->message));
+	fputc('\n', stderr);
 	if (run != NULL && run->rep != NULL && !run->stopped &&
 	    postlint_reporter_error(run->rep, err) != 0) {
 		run->write_errno = errno;
@@ -87,17 +90,30 @@ report_error(struct run *run, const struct postlint_error *err)
 	run->any_error = 1;
 }
 
+/* The line of a note about PATH, its name escaped; caller frees. */
+static char *
+note_text(const char *path, const char *what)
+{
+	char *shown = cli_escaped(path);
+	size_t n = strlen(shown) + strlen(what) + 16;
+	char *text = xmalloc(n);
+
+	snprintf(text, n, "postlint: %s: %s\n", shown, what);
+	free(shown);
+	return text;
+}
+
 /* A note on stderr that does not change the status (a skipped file). */
 static void
 note(struct run *run, const char *path, const char *what)
 {
-	char buf[PATH_MAX + 128];
+	char *text = note_text(path, what);
 
-	snprintf(buf, sizeof(buf), "postlint: %s: %s\n", path, what);
 	if (run->par != NULL)
-		queue_event(run, NULL, buf);
+		queue_event(run, NULL, text);
 	else
-		fputs(buf, stderr);
+		fputs(text, stderr);
+	free(text);
 }
 
 static void
@@ -669,10 +685,8 @@ static void
 task_note(void *data, const char *path, const char *what)
 {
 	struct task_ctx *c = data;
-	size_t n = strlen(path) + strlen(what) + 16;
-	struct event e = { NULL, NULL, xmalloc(n), NULL, 0, 0 };
+	struct event e = { NULL, NULL, note_text(path, what), NULL, 0, 0 };
 
-	snprintf(e.note, n, "postlint: %s: %s\n", path, what);
 	(void)task_add(c->p, c->t, &e);
 }
 
@@ -955,6 +969,30 @@ name_cmp(const void *a, const void *b)
 
 static void walk(struct run *run, const char *dir);
 
+/* Whether PATH, an entry of the walk of type TYPE (readdir's), is a
+ * symbolic link whose target lies outside the walked folder: a branch
+ * under review could otherwise make the report quote any file the CI
+ * machine can read. */
+static int
+leaves_root(struct run *run, const char *path, unsigned char type)
+{
+	struct stat lst;
+	char *to;
+	size_t n;
+	int out;
+
+	if (type != DT_LNK && (type != DT_UNKNOWN || lstat(path, &lst) != 0 ||
+	    !S_ISLNK(lst.st_mode)))
+		return 0;
+	if (run->root == NULL || (to = realpath(path, NULL)) == NULL)
+		return 1;
+	n = strlen(run->root);
+	out = !(strncmp(to, run->root, n) == 0 &&
+	    (to[n] == '/' || to[n] == '\0' || (n == 1 && run->root[0] == '/')));
+	free(to);
+	return out;
+}
+
 /* One entry of a folder; TYPE is readdir's d_type, so that a regular
  * file costs no stat() here (opening it tells the rest). */
 static void
@@ -986,9 +1024,20 @@ walk_entry(struct run *run, const char *path, const char *name,
 			simple_error(run, path, strerror(errno));
 		return;
 	}
+	if (!S_ISDIR(st.st_mode) && !(S_ISREG(st.st_mode) && walk_wants(name))) {
+		if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode) && walk_wants(name))
+			note(run, path, "not a regular file (a FIFO, socket or "
+			    "device); skipped");
+		return;
+	}
+	if (!run->cli->follow && leaves_root(run, path, type)) {
+		note(run, path, "symbolic link out of the folder being checked; "
+		    "skipped (--follow reads it)");
+		return;
+	}
 	if (S_ISDIR(st.st_mode))
 		walk(run, path);
-	else if (S_ISREG(st.st_mode) && walk_wants(name))
+	else
 		check_file(run, path, 1);
 }
 
@@ -1059,9 +1108,12 @@ check_arg(struct run *run, const char *arg)
 		simple_error(run, arg, strerror(errno));
 		return;
 	}
-	if (S_ISDIR(st.st_mode))
+	if (S_ISDIR(st.st_mode)) {
+		run->root = realpath(arg, NULL);
 		walk(run, arg);
-	else
+		free(run->root);
+		run->root = NULL;
+	} else
 		check_file(run, arg, 0);
 }
 
@@ -1184,8 +1236,8 @@ rules_command(struct run *run)
 		    postlint_checker_find_rule(chk, run->cli->explain);
 
 		if (r == NULL) {
-			fprintf(stderr, "postlint: unknown rule '%s' (postlint "
-			    "--list-rules shows them)\n", run->cli->explain);
+			cli_warn("unknown rule '%s' (postlint "
+			    "--list-rules shows them)", run->cli->explain);
 			return 2;
 		}
 		printf("%s: %s\n", r->id, r->message);
@@ -1405,7 +1457,7 @@ main(int argc, char **argv)
 		run.stopped = 1;
 	}
 	if (run.stopped && run.write_errno != EPIPE) {
-		fprintf(stderr, "postlint: cannot write the report: %s\n",
+		cli_warn("cannot write the report: %s",
 		    strerror(run.write_errno ? run.write_errno : EIO));
 		status = 2;
 	}

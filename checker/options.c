@@ -18,7 +18,7 @@ enum {
 	OPT_TEST_RULES, OPT_THRESHOLD, OPT_DISABLE, OPT_COLUMN, OPT_DRAFTS,
 	OPT_INPUT_FORMAT, OPT_NOW, OPT_SCHEDULED, OPT_NO_SPELLING, OPT_NO_SUGGEST,
 	OPT_FORCE, OPT_INSTALL_HOOK, OPT_LSP, OPT_STAGED, OPT_FOLDS, OPT_WRITE,
-	OPT_EXAMPLES, OPT_COST
+	OPT_EXAMPLES, OPT_COST, OPT_FOLLOW
 };
 
 /* Sorted by long name; --help prints them in this order. */
@@ -51,6 +51,9 @@ static const struct opt {
 	  "error (default), warning, info, none" },
 	{ "folds", 1, OPT_FOLDS, "N",
 	  "calibrate: judge with N held-out folds (default 5)" },
+	{ "follow", 0, OPT_FOLLOW, NULL,
+	  "in a directory walk, follow symbolic links that\n"
+	  "lead out of the folder named" },
 	{ "force", 0, OPT_FORCE, NULL,
 	  "with --install-hook, replace another pre-commit hook" },
 	{ "format", 1, 'f', "FMT", "text (default), gcc, json, jsonl,\n"
@@ -166,16 +169,70 @@ xstrdup(const char *s)
 	return memcpy(xmalloc(n), s, n);
 }
 
+/* FMT, AP formatted; caller frees. */
+static char *
+vformat(const char *fmt, va_list ap)
+{
+	va_list again;
+	int n;
+	char *s;
+
+	va_copy(again, ap);
+	n = vsnprintf(NULL, 0, fmt, again);
+	va_end(again);
+	if (n < 0)
+		n = 0;
+	s = xmalloc((size_t)n + 1);
+	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	return s;
+}
+
+/* Every message on stderr goes through here or print_error: it may quote
+ * a file name or a value from a post, so it is written escaped. */
+void
+cli_vwarn(const char *fmt, va_list ap)
+{
+	char *s = vformat(fmt, ap);
+
+	fputs("postlint: ", stderr);
+	postlint_write_escaped(stderr, s, strlen(s));
+	fputc('\n', stderr);
+	free(s);
+}
+
+void
+cli_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	cli_vwarn(fmt, ap);
+	va_end(ap);
+}
+
+char *
+cli_escaped(const char *s)
+{
+	char *buf = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&buf, &n);
+
+	if (f == NULL)
+		cli_nomem();
+	postlint_write_escaped(f, s, strlen(s));
+	if (fclose(f) != 0)
+		cli_nomem();
+	return buf;
+}
+
 void
 cli_usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("postlint: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	cli_vwarn(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	fputs(synopsis, stderr);
 	fputs("Try 'postlint --help' for more information.\n", stderr);
 }
@@ -317,6 +374,9 @@ cli_parse(int argc, char **argv, struct cli *cli)
 			break;
 		case OPT_FORCE:
 			cli->force = 1;
+			break;
+		case OPT_FOLLOW:
+			cli->follow = 1;
 			break;
 		case 'j':
 			if (parse_count(optarg, 1, 256, "-j", "a number of threads",

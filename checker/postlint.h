@@ -49,6 +49,15 @@ const char *postlint_severity_name(int severity);
 int postlint_severity_parse(const char *name);
 #define POSTLINT_FAIL_NONE 4
 
+/*
+ * Writes N bytes of text from outside (a file name, a value read from a
+ * post, a message built from them) to OUT so that they cannot act on a
+ * terminal or forge a line: control characters become \n, \r, \t or \xHH,
+ * bytes that are not UTF-8 \xHH, C1 controls, line separators and
+ * bidirectional controls \uHHHH.  Everything else is written as it is.
+ */
+void postlint_write_escaped(FILE *out, const char *s, size_t n);
+
 /* ------------------------------------------------------------------ */
 /* Configuration: the settings that apply to a set of files.           */
 

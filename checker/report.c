@@ -171,10 +171,53 @@ pl_report_safe(FILE *out, const char *s, size_t n)
 	fwrite(s + from, 1, n - from, out);
 }
 
+/* Code points that reorder or break a line on a terminal or in a log:
+ * C1 controls, the line and paragraph separators, the bidi marks. */
+static int
+hidden(uint32_t cp)
+{
+	return (cp >= 0x80 && cp <= 0x9F) || cp == 0x061C || cp == 0x200E ||
+	    cp == 0x200F || (cp >= 0x2028 && cp <= 0x202E) ||
+	    (cp >= 0x2066 && cp <= 0x2069);
+}
+
+void
+postlint_write_escaped(FILE *out, const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, from = 0;
+
+	while (i < n) {
+		uint32_t cp = u[i];
+		size_t k = u[i] < 0x80 ? 1 : pl_utf8_decode(u + i, n - i, &cp);
+
+		if (k > 0 && cp >= 0x20 && cp != 0x7F && !hidden(cp)) {
+			i += k;
+			continue;
+		}
+		fwrite(s + from, 1, i - from, out);
+		if (k == 0)
+			fprintf(out, "\\x%02x", u[i]);
+		else if (cp == '\n')
+			fputs("\\n", out);
+		else if (cp == '\r')
+			fputs("\\r", out);
+		else if (cp == '\t')
+			fputs("\\t", out);
+		else if (cp < 0x80)
+			fprintf(out, "\\x%02x", (unsigned)cp);
+		else
+			fprintf(out, "\\u%04X", (unsigned)cp);
+		i += k > 0 ? k : 1;
+		from = i;
+	}
+	fwrite(s + from, 1, n - from, out);
+}
+
 void
 pl_report_where(FILE *out, const char *source, long line, long col)
 {
-	pl_report_safe(out, source, strlen(source));
+	postlint_write_escaped(out, source, strlen(source));
 	if (line > 0)
 		fprintf(out, ":%ld", line);
 	if (col > 0)

@@ -276,30 +276,27 @@ const struct pl_report_ops pl_report_sarif = { sarif_post, sarif_error,
 
 /*
  * GitHub Actions: one workflow command per finding, which the runner shows
- * as an annotation on the line.  In a value '%', CR and LF are escaped; in
- * a property also ':' and ','.
+ * as an annotation on the line.  Outside text is escaped as everywhere
+ * (so no newline can start a command of its own), then '%' is written as
+ * %25, and in a property ':' and ',' as %3A and %2C.
  */
 static void
 gh_escape(FILE *out, const char *s, int property)
 {
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
+	size_t n = strlen(s), i = 0, from = 0;
 
-		if (c == '%')
-			fputs("%25", out);
-		else if (c == '\r')
-			fputs("%0D", out);
-		else if (c == '\n')
-			fputs("%0A", out);
-		else if (property && c == ':')
-			fputs("%3A", out);
-		else if (property && c == ',')
-			fputs("%2C", out);
-		else if (c < 0x20 || c == 0x7F)
-			fputc('?', out);
-		else
-			fputc(c, out);
+	for (; i < n; i++) {
+		const char *code = s[i] == '%' ? "%25" :
+		    property && s[i] == ':' ? "%3A" :
+		    property && s[i] == ',' ? "%2C" : NULL;
+
+		if (code == NULL)
+			continue;
+		postlint_write_escaped(out, s + from, i - from);
+		fputs(code, out);
+		from = i + 1;
 	}
+	postlint_write_escaped(out, s + from, n - from);
 }
 
 static void

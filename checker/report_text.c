@@ -63,7 +63,7 @@ finding_line(struct postlint_reporter *rep, const struct postlint_result *res,
 		fputs(sev_color(f->severity), out);
 	fputs(postlint_severity_name(f->severity), out);
 	fputs(color ? RESET ": " : ": ", out);
-	pl_report_safe(out, f->message, strlen(f->message));
+	postlint_write_escaped(out, f->message, strlen(f->message));
 	fprintf(out, " [%s]\n", f->rule);
 }
 

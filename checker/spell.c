@@ -158,7 +158,7 @@ lemma_cmp(const void *a, const void *b)
 static int
 load_lemmas(struct pl_speller *sp, const char *path)
 {
-	FILE *fp = fopen(path, "r");
+	FILE *fp = pl_fopen_regular(path);
 	char line[256];
 	int bad;
 
@@ -268,7 +268,8 @@ pl_speller_new(const char *lang, const char *datadir,
 	if (glob(pat, 0, NULL, &g) == 0) {
 		sp->extra = pl_calloc(g.gl_pathc, sizeof(*sp->extra));
 		for (i = 0; i < g.gl_pathc; i++)
-			sp->extra[sp->nextra++] = pl_strdup(g.gl_pathv[i]);
+			if (exists(g.gl_pathv[i]))   /* regular files only */
+				sp->extra[sp->nextra++] = pl_strdup(g.gl_pathv[i]);
 		globfree(&g);
 	}
 	if (hun_open(sp, &sp->hun[0], err) != 0) {

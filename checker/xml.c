@@ -66,12 +66,13 @@ first_error(void *data, xmlErrorPtr e)
 static int
 slurp(const char *path, struct pl_buf *b, struct postlint_error *err)
 {
-	FILE *fp = fopen(path, "rb");
+	FILE *fp = pl_fopen_regular(path);
 	char chunk[8192];
 	size_t n;
 
 	if (fp == NULL) {
-		pl_error_set(err, path, 0, 0, "cannot read: %s", strerror(errno));
+		pl_error_set(err, path, 0, 0, "cannot read: %s",
+		    pl_open_error(errno));
 		return -1;
 	}
 	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {

@@ -199,12 +199,59 @@ hook_refuses_other() { # another hook stays unless --force; ours is replaced
 	newrepo "$r" && cd "$r" &&
 	printf '#!/bin/sh\necho mine\n' >.git/hooks/pre-commit &&
 	! "$bin" --install-hook 2>"$tmp/err" &&
-	grep -q 'another pre-commit hook is there; --force replaces it' "$tmp/err" &&
+	grep -q 'another pre-commit hook is there; it is kept (--force replaces it)' "$tmp/err" &&
 	grep -q 'echo mine' .git/hooks/pre-commit &&
 	"$bin" --install-hook --force >/dev/null && grep -q -- '--staged' .git/hooks/pre-commit &&
 	"$bin" --install-hook --scheduled >/dev/null && grep -q -- "--staged '--scheduled'" .git/hooks/pre-commit &&
 	"$bin" --install-hook --scheduled | grep -q 'already installed' &&
 	[ -z "$(ls -a .git/hooks | grep '^\.pre-commit\.')" ]
+}
+hook_keeps_edited() { # a postlint hook the user edited, or one that quotes the marker, is kept
+	local r=$tmp/g8
+	newrepo "$r" && cd "$r" &&
+	"$bin" --install-hook >/dev/null && printf 'echo my own line\n' >>.git/hooks/pre-commit &&
+	! "$bin" --install-hook --scheduled 2>"$tmp/err" &&
+	grep -q "pre-commit: the hook is not as postlint wrote it (edited, or another tool's); it is kept (--force replaces it)" "$tmp/err" &&
+	grep -q 'echo my own line' .git/hooks/pre-commit &&
+	printf '#!/bin/sh\n# postlint pre-commit hook, written by postlint --install-hook.\nrun-my-linters\n' >.git/hooks/pre-commit &&
+	! "$bin" --install-hook 2>/dev/null && grep -q run-my-linters .git/hooks/pre-commit &&
+	"$bin" --install-hook --force >/dev/null && ! grep -q run-my-linters .git/hooks/pre-commit
+}
+hook_text_exact() { # the hook is byte for byte the documented one; reinstalling over it works
+	local r=$tmp/g9 self
+	newrepo "$r" && cd "$r" &&
+	"$bin" --install-hook --scheduled >/dev/null && self=$(readlink -f "$bin") &&
+	printf '%s\n' '#!/bin/sh' \
+		'# postlint pre-commit hook, written by postlint --install-hook.' \
+		'# It checks the staged version of every added or modified post' \
+		'# file, so a commit of a failing post is refused.  To commit' \
+		'# anyway, once: git commit --no-verify' \
+		"postlint='$self'" \
+		'[ -x "$postlint" ] || postlint=postlint' \
+		"exec \"\$postlint\" --staged '--scheduled'" >"$tmp/want-hook" &&
+	cmp "$tmp/want-hook" .git/hooks/pre-commit &&
+	"$bin" --install-hook -j 2 --exclude "a'b" >/dev/null &&
+	grep -q "^exec \"\$postlint\" --staged '-j' '2' '--exclude' 'a'\\\\''b'$" .git/hooks/pre-commit &&
+	"$bin" --install-hook >/dev/null
+}
+hook_unwritable() { # git refusing the repository, or a hooks folder not writable: our message
+	local r=$tmp/g10 as=()
+	newrepo "$r" && chmod -R a+rX "$tmp" &&
+	if [ "$(id -u)" = 0 ]; then
+		have setpriv || return 0
+		as=(setpriv --reuid=nobody --regid=nogroup --clear-groups env HOME=$tmp/nobody)
+		# root's repository, used by another user: git refuses it
+		mkdir -p "$tmp/nobody" && cd "$r" &&
+		! "${as[@]}" "$bin" --install-hook 2>"$tmp/err" &&
+		grep -q "^postlint: --install-hook: git cannot name this repository's hooks folder" "$tmp/err" &&
+		! grep -q 'dubious' "$tmp/err" &&
+		printf '[safe]\n\tdirectory = %s\n' "$r" >"$tmp/nobody/.gitconfig" && chmod a+r "$tmp/nobody/.gitconfig"
+	else
+		cd "$r" && chmod a-w .git/hooks
+	fi &&
+	! "${as[@]}" "$bin" --install-hook 2>"$tmp/err" &&
+	grep -q '^postlint: .git/hooks: cannot write the hook in this folder (Permission denied); nothing was installed$' "$tmp/err" &&
+	[ ! -e .git/hooks/pre-commit ]
 }
 hook_symlink() { # a symlink at the hook's place is replaced, never written through
 	local r=$tmp/g5
@@ -242,6 +289,9 @@ if have git; then
 	check "hook: staged good + working bad commits" hook_passes_staged
 	check "hook: deleted, non-post and hidden files are not checked" hook_skips_others
 	check "hook: another hook is kept without --force" hook_refuses_other
+	check "hook: an edited hook, or one quoting the marker, is kept" hook_keeps_edited
+	check "hook: the text written is the documented one" hook_text_exact
+	check "hook: an unusable repository or hooks folder gets our message" hook_unwritable
 	check "hook: a symlinked hook is replaced, not followed" hook_symlink
 	check "hook: core.hooksPath and worktrees" hook_hookspath
 	check "hook: --scheduled given at install" hook_scheduled

@@ -190,18 +190,114 @@ expect "missing file" 2 "postlint: nosuch.txt: No such file or directory
 # dictionaries grows while other threads hold entries of it (a
 # use-after-free under -j before 2026-12).  Every post gets its own error.
 
+. "$top/tests/lang_tag.sh"
 many_langs() {
-	mkdir langs && for n in $(seq 1 600); do
-		printf -- '---\ntitle: Post %d\npostlint:\n  lang: x%d\n---\nThe release notes for %d are up.\n' \
-			"$n" "$n" "$n" >"langs/p$n.md"
+	mkdir langs && for n in $(seq 0 599); do
+		printf -- '---\ntitle: Post %d\npostlint:\n  lang: %s\n---\nThe release notes for %d are up.\n' \
+			"$n" "$(lang_tag "$n")" "$n" >"langs/p$n.md"
 	done
 	"$bin" --no-config -j 4 langs >"$tmp/out" 2>"$tmp/got.err"
 	local rc=$?
 	[ "$rc" = 2 ] || { echo "exit $rc, expected 2"; head -n 40 "$tmp/got.err"; return 1; }
 	! grep -q 'Sanitizer' "$tmp/got.err" || { head -n 40 "$tmp/got.err"; return 1; }
-	[ "$(grep -c ': no Hunspell dictionary for x[0-9]* ' "$tmp/got.err")" = 600 ]
+	# eight languages are looked up, the configured one first; every
+	# later one is refused unread
+	[ "$(grep -c ': no Hunspell dictionary for q[a-z]* ' "$tmp/got.err")" = 7 ] &&
+		[ "$(grep -c ': more than 8 languages in one run (no more dictionaries are loaded)$' "$tmp/got.err")" = 593 ] ||
+		{ sort "$tmp/got.err" | uniq -c | sort -rn | head; return 1; }
 }
-check "-j 4, a new language in every post: one error each, no race" many_langs
+check "-j 4, a new language in every post: one error each, at most 8 looked up, no race" many_langs
+
+# ---- a language tag is not a path --------------------------------------------
+
+mkdir -p dictdir/evil && cp /usr/share/hunspell/en_US.aff dictdir/evil/x.aff 2>/dev/null
+for lang in '../../../tmp/x' '*' 'en_*' 'e?' 'en_US/../en_GB' 'EN' 'en-US'; do
+	printf -- '---\npostlint:\n  lang: "%s"\n---\nThe release notes are up.\n' "$lang" >lang.md
+	expect "front matter lang '$lang' is refused before any dictionary is looked for" 2 \
+"postlint: lang.md:3: front matter: language '$lang' is not a tag such as en or en_US (letters only)
+" timeout 10 "$bin" --no-config lang.md
+done
+expect "--lang with a path in it is a usage error" 2 \
+"postlint: --lang: bad language '../en_US' (expected LL or LL_CC, e.g. en_US)
+usage: postlint [options] [FILE | DIR | -]...
+       postlint calibrate [options] LABELED-FILE...
+Try 'postlint --help' for more information.
+" "$bin" --no-config --lang ../en_US ok.txt
+lang_memory() {
+	local n dots
+	mkdir spell && for n in $(seq 1 100); do
+		dots=$(printf './%.0s' $(seq 1 "$n"))
+		printf -- '---\npostlint:\n  lang: %sen_US\n---\nThe release notes are up.\n' \
+			"$dots" >"spell/p$n.md"
+	done
+	/usr/bin/time -f '%M' -o "$tmp/rss" "$bin" --no-config -j 1 spell >/dev/null 2>"$tmp/got.err"
+	[ "$(grep -c 'is not a tag such as en or en_US' "$tmp/got.err")" = 100 ] || { head "$tmp/got.err"; return 1; }
+	# one dictionary (the configured one) is about 10 MB
+	[ "$(tail -n 1 "$tmp/rss")" -lt 100000 ] || { echo "peak RSS $(tail -n 1 "$tmp/rss") kB"; return 1; }
+}
+check "100 spellings of en_US as paths: refused, one dictionary loaded" lang_memory
+
+# ---- symbolic links out of the walked folder ---------------------------------
+
+links() {
+	mkdir -p repo/posts outside && printf 'SECRET-%s-TOKEN follow me please!!! #f4f\n' $$ >outside/key.txt &&
+		ln -s "$tmp/outside/key.txt" repo/posts/leak.txt && ln -s "$tmp/outside" repo/dir &&
+		ln -s ../../secret.txt repo/posts/rel.txt && cp ok.txt repo/posts/real.txt &&
+		ln -s real.txt repo/posts/alias.txt
+}
+links
+expect "a walk skips links out of the folder, with a note, and quotes nothing from them" 0 \
+"postlint: repo/dir: symbolic link out of the folder being checked; skipped (--follow reads it)
+postlint: repo/posts/leak.txt: symbolic link out of the folder being checked; skipped (--follow reads it)
+postlint: repo/posts/rel.txt: symbolic link out of the folder being checked; skipped (--follow reads it)
+" "$bin" --no-config --no-spelling -j 1 repo
+check "links out of the folder: no secret in the report" no_secret
+check "a link inside the folder is followed" grep -q '^repo/posts/alias.txt:1: pass' "$tmp/out"
+expect "--follow reads links out of the folder" 1 "" "$bin" --no-config --no-spelling -j 1 --follow repo
+check "--follow: the linked folder and files are judged" bash -c "grep -q '^repo/dir/key.txt:1:' '$tmp/out' && grep -q '^repo/posts/leak.txt:1:' '$tmp/out'"
+expect "a link named on the command line is read as named" 1 "" "$bin" --no-config --no-spelling repo/posts/leak.txt
+
+# ---- only regular files are packs, configs and word lists --------------------
+
+mkfifo fifo.xml
+expect "a FIFO as a pack is an error, not a hang" 2 \
+"postlint: fifo.xml: cannot read: not a regular file
+" timeout 10 "$bin" --no-config --rules fifo.xml ok.txt
+expect "/dev/stdin as a pack is an error, not a read of the input" 2 \
+"postlint: /dev/stdin: cannot read: not a regular file
+" timeout 10 "$bin" --no-config --rules /dev/stdin ok.txt
+expect "a directory as a pack is an error" 2 \
+"postlint: repo: cannot read: not a regular file
+" timeout 10 "$bin" --no-config --rules repo ok.txt
+expect "a FIFO as the config is an error" 2 \
+"postlint: fifo.xml: cannot read: not a regular file
+" timeout 10 "$bin" --config fifo.xml ok.txt
+mkdir -p fifowalk && cp ok.txt fifowalk/ && mkfifo fifowalk/queue.txt
+expect "a FIFO found by a walk is skipped with a note" 0 \
+"postlint: fifowalk/queue.txt: not a regular file (a FIFO, socket or device); skipped
+" timeout 10 "$bin" --no-config --no-spelling fifowalk
+
+# ---- outside text is escaped on stderr and in reports ------------------------
+
+esc=$'bad\e[2J\e[31m\n::error file=x::forged.txt'
+printf 'Follow me please!!! #f4f\n' >"$esc"
+printf 'a\0b\n' >"bin"$'\e]0;t\a'".txt"
+expect "a file name's control characters are escaped in an error" 2 \
+'postlint: bin\x1b]0;t\x07.txt:1: NUL byte at column 2 (binary file?); not checked
+' "$bin" --no-config --no-spelling "bin"$'\e]0;t\a'".txt"
+expect "a missing file's name is escaped" 2 \
+'postlint: no\x1b[31mne.txt: No such file or directory
+' "$bin" --no-config --no-spelling "no"$'\e[31m'"ne.txt"
+expect "a file name is escaped in the text report" 1 "" "$bin" --no-config --no-spelling -f gcc "$esc"
+check "text report: the name shown escaped, no raw escape" bash -c "
+	grep -q '^bad\\\\x1b\[2J\\\\x1b\[31m\\\\n::error file=x::forged.txt:1:1: error' '$tmp/out' && ! grep -q \$'\\e' '$tmp/out'"
+expect "github: a file name cannot forge an annotation" 1 "" "$bin" --no-config --no-spelling -f github "$esc"
+check "github: one command per line, none forged" bash -c "
+	! grep -v '^::\(error\|warning\|notice\) file=bad\\\\x1b\[2J\\\\x1b\[31m\\\\n%3A%3Aerror file=x%3A%3Aforged.txt,' '$tmp/out' && ! grep -q \$'\\e' '$tmp/out'"
+mkdir -p escwalk && printf 'a\0b\n' >escwalk/"x"$'\e[2J'".txt"
+expect "a walk's note escapes the file name" 0 \
+'postlint: escwalk/x\x1b[2J.txt: binary file skipped
+' "$bin" --no-config --no-spelling escwalk
 
 # ---- nothing is modified -----------------------------------------------------
 

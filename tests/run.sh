@@ -59,6 +59,7 @@ for m in man/*.[0-9]; do
 done
 one "--help lists every option in postlint(1)" bash tests/help-matches-man.sh "$top/postlint"
 # ThreadSanitizer over a threaded run: many files, every format, errors
+. tests/lang_tag.sh
 tsan_jobs() {
 	local d f
 	d=$(mktemp -d) || return 1
@@ -81,8 +82,8 @@ tsan_jobs() {
 	# a language no other post names in every post: the table of
 	# dictionaries grows while other threads use it
 	mkdir "$d/langs"
-	for f in $(seq 1 400); do
-		printf -- '---\npostlint:\n  lang: x%d\n---\nNotes for %d.\n' "$f" "$f" >"$d/langs/p$f.md"
+	for f in $(seq 0 399); do
+		printf -- '---\npostlint:\n  lang: %s\n---\nNotes for %d.\n' "$(lang_tag "$f")" "$f" >"$d/langs/p$f.md"
 	done
 	TSAN_OPTIONS=halt_on_error=1:exitcode=66 build-tsan/postlint --no-config -j 4 \
 		"$d/langs" >/dev/null 2>"$d/err"
