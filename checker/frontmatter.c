@@ -32,12 +32,22 @@ is_fence(const struct pl_window *w, size_t s, size_t e, int closing)
 	    (closing && e - s == 3 && memcmp(w->p + s, "...", 3) == 0);
 }
 
+/* A front matter is small.  These bound what hostile YAML can cost: the
+ * values read, counting each alias again where it is used (libyaml keeps
+ * an alias as a reference, so a few lines can name a list a million
+ * times), and the depth of [ and { nesting, on which libyaml is
+ * quadratic. */
+#define MAX_FM_VALUES 100000
+#define MAX_FM_DEPTH 64
+
 struct fm {
 	struct pl_ctx *ctx;
 	struct pl_post *post;
 	yaml_document_t doc;
 	size_t base;        /* window offset of the YAML text */
 	long base_line;     /* 0-based window line of the YAML text */
+	size_t values;      /* read so far, against MAX_FM_VALUES */
+	int over;           /* MAX_FM_VALUES reached: reported */
 };
 
 static size_t
@@ -75,6 +85,23 @@ sval(yaml_node_t *n, size_t *len)
 	return (const char *)n->data.scalar.value;
 }
 
+/* Counts N more values read; past MAX_FM_VALUES the front matter is an
+ * error (reported once) and nothing more is read. */
+static int
+spend(struct fm *f, yaml_node_t *at, size_t n)
+{
+	if (f->over)
+		return -1;
+	f->values += n;
+	if (f->values <= MAX_FM_VALUES)
+		return 0;
+	f->over = 1;
+	pl_ctx_error(f->ctx, mark_line(f, at->start_mark), 0, "front matter: "
+	    "more than %d values, aliases counted where they are used; not "
+	    "checked", MAX_FM_VALUES);
+	return -1;
+}
+
 /* Calls FN for each scalar of V: V itself, or the items of a sequence;
  * a scalar "a, b" is split on commas. */
 static void
@@ -84,6 +111,9 @@ each_item(struct fm *f, yaml_node_t *v, void (*fn)(struct fm *, yaml_node_t *,
 	yaml_node_item_t *it;
 
 	if (v == NULL)
+		return;
+	if (v->type == YAML_SEQUENCE_NODE && spend(f, v,
+	    (size_t)(v->data.sequence.items.top - v->data.sequence.items.start)))
 		return;
 	if (v->type == YAML_SEQUENCE_NODE) {
 		for (it = v->data.sequence.items.start;
@@ -262,6 +292,8 @@ walk(struct fm *f)
 
 		if (k == NULL || v == NULL || k->type != YAML_SCALAR_NODE)
 			continue;
+		if (spend(f, k, 1) != 0)
+			return -1;
 		s = sval(k, &n);
 		snprintf(key, sizeof(key), "%.*s", (int)n, s);
 		if (strcasecmp(key, "postlint") == 0) {
@@ -272,11 +304,15 @@ walk(struct fm *f)
 		if (strcasecmp(key, "tags") == 0 || strcasecmp(key, "categories") == 0) {
 			pl_post_meta(f->post, "tags", NULL, 0, 1);
 			each_item(f, v, add_tag, "tags");
+			if (f->over)
+				return -1;
 			continue;
 		}
 		if (v->type == YAML_SEQUENCE_NODE) {
 			pl_post_meta(f->post, key, NULL, 0, 1);
 			each_item(f, v, add_tag, key);
+			if (f->over)
+				return -1;
 			continue;
 		}
 		if (v->type != YAML_SCALAR_NODE)
@@ -333,6 +369,47 @@ walk(struct fm *f)
 	return 0;
 }
 
+/* The deepest nesting of [ and { in [S, S+N), outside quotes and
+ * comments, up to LIMIT + 1; *LINE is set to the line (0-based) where it
+ * passes LIMIT. */
+static int
+flow_depth(const char *s, size_t n, int limit, long *line)
+{
+	int depth = 0, max = 0;
+	char quote = 0;
+	size_t i;
+
+	*line = 0;
+	for (i = 0; i < n && max <= limit; i++) {
+		char c = s[i];
+
+		if (c == '\n') {
+			++*line;
+			if (quote == 0)
+				continue;
+		}
+		if (quote != 0) {
+			if (c == '\\' && quote == '"' && i + 1 < n)
+				i++;
+			else if (c == quote)
+				quote = 0;
+			continue;
+		}
+		if ((c == '"' || c == '\'') && (i == 0 ||
+		    strchr(" \t\n[{,:", s[i - 1]) != NULL))
+			quote = c;   /* only where a scalar starts, as in YAML */
+		else if (c == '#' && (i == 0 || s[i - 1] == ' ' || s[i - 1] == '\t'))
+			while (i + 1 < n && s[i + 1] != '\n')
+				i++;
+		else if (c == '[' || c == '{') {
+			if (++depth > max)
+				max = depth;
+		} else if ((c == ']' || c == '}') && depth > 0)
+			depth--;
+	}
+	return max;
+}
+
 long
 pl_frontmatter(struct pl_ctx *ctx, struct pl_post *post)
 {
@@ -361,6 +438,16 @@ pl_frontmatter(struct pl_ctx *ctx, struct pl_post *post)
 	}
 	yaml_end = s;
 
+	{
+		long at;
+
+		if (flow_depth(w->p + yaml_start, yaml_end - yaml_start,
+		    MAX_FM_DEPTH, &at) > MAX_FM_DEPTH) {
+			pl_ctx_error(ctx, w->line + 1 + at, 0, "front matter: [ and { "
+			    "nested more than %d deep; not checked", MAX_FM_DEPTH);
+			return -1;
+		}
+	}
 	memset(&f, 0, sizeof(f));
 	f.ctx = ctx;
 	f.post = post;

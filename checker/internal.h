@@ -111,6 +111,7 @@ struct pl_window {
 	long line;
 	size_t *starts;   /* line starts, built on first use */
 	size_t nstarts;
+	int borrowed;     /* starts belong to another window (pl_window_share) */
 };
 struct pl_pos {
 	long line, column;
@@ -121,6 +122,10 @@ void pl_window_pos(struct pl_window *w, size_t off, struct pl_pos *pos);
 /* The line of the window holding OFF: [*start, *end) without line break. */
 void pl_window_line(struct pl_window *w, size_t off, size_t *start, size_t *end);
 void pl_window_free(struct pl_window *w);
+/* W, over the same bytes as FROM, uses FROM's line index, built now if it
+ * is not: the posts of a CSV or feed file share one, which FROM keeps and
+ * frees, instead of each indexing the whole file again. */
+void pl_window_share(struct pl_window *w, struct pl_window *from);
 /* The window offset of code point COL (0-based) on line LINE (0-based,
  * from the window's first line). */
 size_t pl_window_offset(struct pl_window *w, size_t line, size_t col);
@@ -669,6 +674,9 @@ struct pl_post {
 	/* what the post's own front matter or feed entry says */
 	struct postlint_meta *meta;
 	size_t nmeta, capmeta;
+	size_t *metacap;          /* room in each meta[i].values */
+	size_t *metaslot;         /* keys hashed: index + 1, 0 empty */
+	size_t nslots;            /* a power of two, or 0 */
 	struct pl_strlist audience, accept;
 	int has_audience;
 	struct pl_suppress *sup;

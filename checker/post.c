@@ -15,6 +15,8 @@ pl_post_free(struct pl_post *p)
 	pl_buf_free(&p->text);
 	free(p->segs);
 	free(p->meta);
+	free(p->metacap);
+	free(p->metaslot);
 	pl_strlist_free(&p->audience);
 	pl_strlist_free(&p->accept);
 	for (i = 0; i < p->nsup; i++)
@@ -221,45 +223,97 @@ pl_post_src(const struct pl_post *p, size_t off, int end)
 	return end ? g->src + g->src_len : g->src;
 }
 
+static size_t
+key_hash(const char *k)
+{
+	size_t h = 2166136261u;
+
+	for (; *k != '\0'; k++)
+		h = (h ^ (unsigned char)*k) * 16777619u;
+	return h;
+}
+
+/* Where KEY's index goes in P's table of keys: its slot, or the empty one
+ * it would take.  A front matter or a CSV header may hold any number of
+ * keys, so a key is found by hash, not by a scan of the others. */
+static size_t *
+key_slot(const struct pl_post *p, const char *key)
+{
+	size_t mask = p->nslots - 1, i = key_hash(key) & mask;
+
+	while (p->metaslot[i] != 0 &&
+	    strcmp(p->meta[p->metaslot[i] - 1].key, key) != 0)
+		i = (i + 1) & mask;
+	return &p->metaslot[i];
+}
+
+static void
+rehash(struct pl_post *p)
+{
+	size_t i;
+
+	free(p->metaslot);
+	p->nslots = p->nslots ? p->nslots * 2 : 16;
+	p->metaslot = pl_calloc(p->nslots, sizeof(*p->metaslot));
+	for (i = 0; i < p->nmeta; i++)
+		*key_slot(p, p->meta[i].key) = i + 1;
+}
+
 void
 pl_post_meta(struct pl_post *p, const char *key, const char *value, size_t n,
     int list)
 {
-	struct postlint_meta *m = NULL;
-	const char **v;
-	size_t i;
+	struct postlint_meta *m;
+	size_t *slot, i;
 
-	for (i = 0; i < p->nmeta; i++)
-		if (strcmp(p->meta[i].key, key) == 0)
-			m = &p->meta[i];
-	if (m == NULL) {
+	if (2 * (p->nmeta + 1) > p->nslots)
+		rehash(p);
+	slot = key_slot(p, key);
+	if (*slot == 0) {
+		size_t had = p->capmeta;
+
 		PL_GROW(p->meta, p->capmeta, p->nmeta + 1);
-		m = &p->meta[p->nmeta++];
+		if (p->capmeta != had || p->metacap == NULL)
+			p->metacap = pl_realloc(p->metacap, p->capmeta *
+			    sizeof(*p->metacap));
+		m = &p->meta[p->nmeta];
+		p->metacap[p->nmeta] = 0;
+		*slot = ++p->nmeta;
 		m->key = pl_pool_strndup(&p->pool, key, strlen(key));
 		m->nvalues = 0;
 		m->values = NULL;
 		m->is_list = list;
 	}
+	i = *slot - 1;
+	m = &p->meta[i];
 	if (value == NULL)
 		return;
 	if (!list)
 		m->nvalues = 0;
-	v = pl_pool_alloc(&p->pool, (m->nvalues + 1) * sizeof(*v));
-	if (m->nvalues > 0)
-		memcpy(v, m->values, m->nvalues * sizeof(*v));
-	v[m->nvalues++] = pl_pool_strndup(&p->pool, value, n);
-	m->values = (const char *const *)v;
+	/* a list's room doubles, so a list of N values costs O(N) */
+	if (m->nvalues == p->metacap[i]) {
+		size_t cap = p->metacap[i] ? 2 * p->metacap[i] : 4;
+		const char **v = pl_pool_alloc(&p->pool, cap * sizeof(*v));
+
+		if (m->nvalues > 0)
+			memcpy(v, m->values, m->nvalues * sizeof(*v));
+		m->values = (const char *const *)v;
+		p->metacap[i] = cap;
+	}
+	((const char **)m->values)[m->nvalues++] = pl_pool_strndup(&p->pool,
+	    value, n);
 }
 
 const char *
 pl_post_meta_get(const struct pl_post *p, const char *key)
 {
-	size_t i;
+	size_t *slot;
 
-	for (i = 0; i < p->nmeta; i++)
-		if (strcmp(p->meta[i].key, key) == 0 && p->meta[i].nvalues > 0)
-			return p->meta[i].values[0];
-	return NULL;
+	if (p->nslots == 0)
+		return NULL;
+	slot = key_slot(p, key);
+	return *slot != 0 && p->meta[*slot - 1].nvalues > 0 ?
+	    p->meta[*slot - 1].values[0] : NULL;
 }
 
 /*

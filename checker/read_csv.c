@@ -171,6 +171,8 @@ pl_read_csv(struct pl_ctx *ctx, const char *buf, size_t len)
 	char **names = NULL;
 	size_t ncols = 0, i, msg = (size_t)-1;
 	int rc;
+	/* the rows' posts share one line index of the file */
+	struct pl_window whole = { buf, len, (long long)ctx->bom, 1, NULL, 0, 0 };
 
 	if (pl_validate(ctx, c.s, c.len, 1) != 0)
 		return;
@@ -207,6 +209,7 @@ pl_read_csv(struct pl_ctx *ctx, const char *buf, size_t len)
 		if (r.n == 1 && r.v[0].end == r.v[0].start)
 			continue;   /* a blank line */
 		pl_post_init(ctx, &post, c.s, c.len, 1, (long long)ctx->bom);
+		pl_window_share(&post.win, &whole);
 		post.line = r.line;
 		for (i = 0; i < r.n && i < ncols; i++) {
 			const char *name = names[i];
@@ -249,6 +252,7 @@ pl_read_csv(struct pl_ctx *ctx, const char *buf, size_t len)
 		pl_judge(ctx, &post);
 	}
 done:
+	pl_window_free(&whole);
 	for (i = 0; i < ncols; i++)
 		free(names[i]);
 	free(names);

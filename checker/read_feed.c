@@ -178,15 +178,17 @@ set_date(struct pl_post *post, xmlNodePtr n)
 }
 
 static void
-item_post(struct pl_ctx *ctx, const char *w, size_t wlen, long long woff,
-    xmlNodePtr item, int atom, size_t *search)
+item_post(struct pl_ctx *ctx, struct pl_window *whole, xmlNodePtr item,
+    int atom, size_t *search)
 {
 	struct pl_post post;
 	xmlNodePtr title, body, c;
-	size_t istart, iend, s, e;
+	size_t istart, iend, s, e, wlen = whole->len;
 	int html = 1;
 
-	pl_post_init(ctx, &post, w, wlen, 1, woff);
+	pl_post_init(ctx, &post, whole->p, whole->len, whole->line,
+	    whole->offset);
+	pl_window_share(&post.win, whole);
 	post.line = xmlGetLineNo(item);
 	if (locate(&post, item, *search, wlen, &istart, &iend) != 0) {
 		istart = *search;
@@ -280,6 +282,8 @@ pl_read_feed(struct pl_ctx *ctx, const char *buf, size_t len)
 	xmlNodePtr root, c, items;
 	size_t search = 0;
 	int atom;
+	/* the items' posts share one line index of the file */
+	struct pl_window whole = { buf, len, (long long)ctx->bom, 1, NULL, 0, 0 };
 
 	if (pl_validate(ctx, buf, len, 1) != 0)
 		return;
@@ -304,6 +308,7 @@ pl_read_feed(struct pl_ctx *ctx, const char *buf, size_t len)
 	for (c = items ? items->children : NULL; c != NULL && !ctx->stop;
 	    c = c->next)
 		if (named(c, atom ? "entry" : "item"))
-			item_post(ctx, buf, len, (long long)ctx->bom, c, atom, &search);
+			item_post(ctx, &whole, c, atom, &search);
+	pl_window_free(&whole);
 	pl_xml_free(doc);
 }

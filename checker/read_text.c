@@ -99,6 +99,15 @@ pl_judge(struct pl_ctx *ctx, struct pl_post *post)
 {
 	struct postlint_result res;
 
+	/* a whole-file post was held to the limit as it was read; a CSV row
+	 * or a feed item is held to it here */
+	if (post->prose_len > ctx->chk->cfg->max_post_size && !ctx->stop) {
+		pl_ctx_error(ctx, post->line > 0 ? post->line : post->win.line, 0,
+		    "post is larger than --max-post-size (%zu bytes); not checked",
+		    ctx->chk->cfg->max_post_size);
+		pl_post_free(post);
+		return ctx->stop;
+	}
 	/* a post in another language needs that language's dictionary */
 	if (post->lang != NULL && ctx->chk->spelling && !ctx->stop &&
 	    pl_checker_speller(ctx->chk, post->lang, NULL) == NULL) {

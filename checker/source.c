@@ -169,9 +169,20 @@ pl_window_line(struct pl_window *w, size_t off, size_t *start, size_t *end)
 }
 
 void
+pl_window_share(struct pl_window *w, struct pl_window *from)
+{
+	if (from->starts == NULL)
+		index_lines(from);
+	w->starts = from->starts;
+	w->nstarts = from->nstarts;
+	w->borrowed = 1;
+}
+
+void
 pl_window_free(struct pl_window *w)
 {
-	free(w->starts);
+	if (!w->borrowed)
+		free(w->starts);
 	w->starts = NULL;
 	w->nstarts = 0;
 }

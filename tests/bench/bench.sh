@@ -163,3 +163,35 @@ for k in 1 4 16; do
 	printf '%-46s %9.3f s %7.1f MB/s %5d MiB\n' "corpus x$k ($((bytes * k / 1000000)) MB)" "$t" \
 		"$(echo "$bytes * $k / $t / 1000000" | bc -l)" "$r"
 done
+echo
+# Each multi-post reader over N and 2N posts of the corpus: time and memory
+# should about double (a reader that indexes the whole file per post, as
+# CSV and feeds once did, shows 4x and more).
+printf '%-46s %11s %9s %9s %9s\n' "readers, the input doubled" "time" "x time" "peak RSS" "x RSS"
+python3 - "$out/corpus.txt" "$out" <<'PY'
+import sys, html
+lines = [l.rstrip("\n") for l in open(sys.argv[1], encoding="utf-8", errors="replace")]
+for n in (20000, 40000):
+    take = [lines[i % len(lines)] for i in range(n)]
+    with open("%s/queue-%d.csv" % (sys.argv[2], n), "w", encoding="utf-8") as f:
+        f.write("date,message\n")
+        for i, t in enumerate(take):
+            f.write('2031-05-%02d 09:00,"%s"\n' % (i % 28 + 1, t.replace('"', '""')))
+    with open("%s/feed-%d.rss" % (sys.argv[2], n // 2), "w", encoding="utf-8") as f:
+        f.write('<?xml version="1.0"?>\n<rss version="2.0"><channel><title>bench</title>\n')
+        for t in take[: n // 2]:
+            f.write("<item>\n<title>%s</title>\n<description>%s</description>\n</item>\n"
+                    % (html.escape(t[:60]), html.escape(t)))
+        f.write("</channel></rss>\n")
+PY
+doubled() { # doubled LABEL FILE-N FILE-2N
+	local t1 t2 r1 r2
+	t1=$(median "$pl --no-config --no-spelling --format=jsonl $2")
+	t2=$(median "$pl --no-config --no-spelling --format=jsonl $3")
+	r1=$(rss "$pl --no-config --no-spelling --format=jsonl $2")
+	r2=$(rss "$pl --no-config --no-spelling --format=jsonl $3")
+	printf '%-46s %9.3f s %8.2fx %5d MiB %8.2fx\n' "$1" "$t2" "$(echo "$t2 / $t1" | bc -l)" \
+		"$r2" "$(echo "$r2 / $r1" | bc -l)"
+}
+doubled "CSV, 20,000 -> 40,000 rows" "$q/queue-20000.csv" "$q/queue-40000.csv"
+doubled "RSS, 10,000 -> 20,000 items" "$q/feed-10000.rss" "$q/feed-20000.rss"

@@ -43,6 +43,33 @@ jsonl_of(const struct postlint_checker *chk, const char *post, char *buf, size_t
 	return rc;
 }
 
+/* What the metadata test looks at, copied out of the result. */
+struct meta_seen {
+	size_t nmeta, ntags;
+	char *last_tag, *k0, *k299;
+};
+
+static int
+meta_of(const struct postlint_result *res, void *data)
+{
+	struct meta_seen *ms = data;
+	size_t i;
+
+	ms->nmeta = postlint_result_meta_count(res);
+	for (i = 0; i < ms->nmeta; i++) {
+		const struct postlint_meta *m = postlint_result_meta(res, i);
+
+		if (strcmp(m->key, "tags") == 0 && m->nvalues > 0) {
+			ms->ntags = m->nvalues;
+			ms->last_tag = strdup(m->values[m->nvalues - 1]);
+		} else if (strcmp(m->key, "key0") == 0 && m->nvalues == 1)
+			ms->k0 = strdup(m->values[0]);
+		else if (strcmp(m->key, "key299") == 0 && m->nvalues == 1)
+			ms->k299 = strdup(m->values[0]);
+	}
+	return 0;
+}
+
 int
 main(void)
 {
@@ -196,6 +223,45 @@ main(void)
 	CHECK_INT(g.nposts, 2);
 	CHECK_INT(g.err.line, 2);
 	postlint_checker_free(chk);
+
+	/* metadata: many keys and a long list keep every value, in order,
+	 * and a key set twice keeps its last value */
+	{
+		struct meta_seen ms;
+		char *fm = NULL;
+		size_t fmlen = 0;
+		FILE *f = open_memstream(&fm, &fmlen);
+		int i;
+
+		fputs("---\n", f);
+		for (i = 0; i < 300; i++)
+			fprintf(f, "key%d: value %d\n", i, i);
+		fputs("key0: again\ntags: [", f);
+		for (i = 0; i < 1000; i++)
+			fprintf(f, "%st%d", i ? ", " : "", i);
+		fputs("]\n---\nThe release notes are up.\n", f);
+		fclose(f);
+		cfg = postlint_config_new(datadir());
+		postlint_config_set(cfg, "spelling", "no", "cli", &err);
+		chk = postlint_checker_new(cfg, &err);
+		postlint_config_free(cfg);
+		memset(&ms, 0, sizeof(ms));
+		{
+			struct postlint_input in = { .name = "m.md", .format = POSTLINT_INPUT_MARKDOWN };
+
+			CHECK_INT(postlint_check_buffer(chk, &in, fm, fmlen, meta_of, NULL, &ms), 0);
+		}
+		CHECK_INT(ms.nmeta, 301);
+		CHECK_INT(ms.ntags, 1000);
+		CHECK_STR(ms.last_tag ? ms.last_tag : "", "t999");
+		CHECK_STR(ms.k0 ? ms.k0 : "", "again");
+		CHECK_STR(ms.k299 ? ms.k299 : "", "value 299");
+		free(ms.last_tag);
+		free(ms.k0);
+		free(ms.k299);
+		free(fm);
+		postlint_checker_free(chk);
+	}
 
 	/* a catastrophic pattern ends in a match-limit finding, and the post
 	 * is still judged by the other rules */
