@@ -521,6 +521,8 @@ struct pl_rules {
 	struct pl_concepts concepts;   /* shared by every pack */
 	struct pl_lexmap lexmap;       /* built by pl_rules_link */
 	int has_tokens;                /* a sequence or exception reads tokens */
+	size_t *ids;                   /* rule ids hashed: index + 1, 0 empty */
+	size_t capids, nids;           /* rules [0, nids) are in ids */
 	struct pl_pool pool;
 };
 /* After the last pack: resolves the concepts that sequences name. */

@@ -22,7 +22,13 @@
  * asks for code actions on that word.
  */
 
-#define MAX_MESSAGE ((size_t)64 << 20)
+/* A message carries one document, which --max-post-size holds to 1 MiB
+ * by default: 16 MiB leaves room for a raised limit and JSON escapes.
+ * A larger one is skipped unread and answered with an error. */
+#define MAX_MESSAGE ((size_t)16 << 20)
+/* Spelling suggestions asked of Hunspell in one codeAction request: each
+ * costs it tens of milliseconds, and an editor may select a whole file. */
+#define MAX_SUGGESTED_WORDS 20
 
 /* JSON-RPC and LSP error codes */
 #define PARSE_ERROR -32700
@@ -110,7 +116,8 @@ notify(struct server *sv, const char *method, json_t *params)
  * Reads one message's body: header lines up to an empty line, of which
  * Content-Length is required.  Returns 1 with *BODY set, 0 at the end of
  * the input, -1 for a header block without a usable length (the block is
- * consumed, so the next message can still be read).
+ * consumed, so the next message can still be read), -2 for a message over
+ * MAX_MESSAGE (its body skipped, unparsed).
  */
 static int
 read_message(struct server *sv, char **body, size_t *len)
@@ -146,15 +153,17 @@ read_message(struct server *sv, char **body, size_t *len)
 				n = -2;
 		}
 	}
-	if (n < 0 || (size_t)n > MAX_MESSAGE) {
-		if (n > 0 && (size_t)n <= (size_t)1 << 40) {
-			/* too large: skip its body to stay in step */
-			long long left = n;
-
-			while (left > 0 && fgetc(sv->in) != EOF)
-				left--;
-		}
+	if (n < 0)
 		return -1;
+	if ((size_t)n > MAX_MESSAGE) {
+		/* skip its body to stay in step, a buffer at a time */
+		long long left = n;
+		size_t got;
+
+		while (left > 0 && (got = fread(line, 1, left < (long long)sizeof(line) ?
+		    (size_t)left : sizeof(line), sv->in)) > 0)
+			left -= (long long)got;
+		return left > 0 ? 0 : -2;
 	}
 	b = xmalloc((size_t)n + 1);
 	if (fread(b, 1, (size_t)n, sv->in) != (size_t)n) {
@@ -614,7 +623,7 @@ code_action(struct server *sv, json_t *params)
 	json_t *diags = json_object_get(json_object_get(params, "context"),
 	    "diagnostics"), *g, *actions = json_array();
 	struct doc *d;
-	size_t i, j;
+	size_t i, j, asked = 0;
 
 	if (uri == NULL || (d = find_doc(sv, uri)) == NULL ||
 	    !json_is_array(diags))
@@ -642,8 +651,10 @@ code_action(struct server *sv, json_t *params)
 			const char *const *list;
 			size_t n;
 
-			if (lc->chk == NULL || b <= a || int_at(st, "line") < 0)
+			if (lc->chk == NULL || b <= a || int_at(st, "line") < 0 ||
+			    asked >= MAX_SUGGESTED_WORDS)
 				continue;
+			asked++;
 			n = postlint_suggest(lc->chk, d->text + a, b - a, &list);
 			for (j = 0; j < n; j++)
 				add_fix(actions, uri, g, list[j], j == 0);
@@ -773,6 +784,14 @@ lsp_run(struct server *sv, FILE *in, FILE *out)
 
 		if ((r = read_message(sv, &body, &len)) == 0)
 			break;   /* the client went away */
+		if (r == -2) {
+			char why[96];
+
+			snprintf(why, sizeof(why), "message larger than %zu MiB; "
+			    "skipped", MAX_MESSAGE >> 20);
+			reply_error(sv, NULL, INVALID_REQUEST, why);
+			continue;
+		}
 		if (r < 0) {
 			reply_error(sv, NULL, PARSE_ERROR,
 			    "message without a valid Content-Length header");

@@ -356,6 +356,56 @@ rule_free(struct pl_rule *r)
 	memset(r, 0, sizeof(*r));
 }
 
+/*
+ * What loading packs may cost, checked before anything is compiled: a
+ * pack is untrusted, and a rule count, a phrase list or a pattern far
+ * past what any shipped pack holds (113 rules, 258 bytes of phrases, a
+ * pattern of 1,156 bytes) is refused with a message naming the limit.
+ */
+#define MAX_RULES 5000
+#define MAX_PHRASE_BYTES (64 * 1024)
+#define MAX_PATTERN_BYTES (64 * 1024)
+
+static size_t
+id_hash(const char *s)
+{
+	size_t h = 2166136261u;
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+/* The slot of rule id ID in rs->ids: its own, or the empty one it would
+ * take.  The table covers rules [0, nids); after a pack that failed to
+ * load was taken out it is built again. */
+static size_t *
+id_slot(struct pl_rules *rs, const char *id)
+{
+	size_t mask, i, k;
+
+	if (rs->nids > rs->n || 2 * (rs->n + 1) > rs->capids) {
+		free(rs->ids);
+		rs->capids = 64;
+		while (rs->capids < 4 * (rs->n + 1))
+			rs->capids *= 2;
+		rs->ids = pl_calloc(rs->capids, sizeof(*rs->ids));
+		mask = rs->capids - 1;
+		for (k = 0; k < rs->n; k++) {
+			for (i = id_hash(rs->v[k].info.id) & mask; rs->ids[i] != 0;
+			    i = (i + 1) & mask)
+				;
+			rs->ids[i] = k + 1;
+		}
+		rs->nids = rs->n;
+	}
+	mask = rs->capids - 1;
+	for (i = id_hash(id) & mask; rs->ids[i] != 0 &&
+	    strcmp(rs->v[rs->ids[i] - 1].info.id, id) != 0; i = (i + 1) & mask)
+		;
+	return &rs->ids[i];
+}
+
 static int
 parse_rule(struct pl_rules *rs, struct pl_pack *pk, xmlNodePtr rn,
     struct postlint_error *err)
@@ -365,7 +415,7 @@ parse_rule(struct pl_rules *rs, struct pl_pack *pk, xmlNodePtr rn,
 	struct pl_pool *pool = &rs->pool;
 	xmlNodePtr c;
 	char *v, **phrases = NULL, *composite_text = NULL;
-	size_t nph = 0, capph = 0, i, capx = 0, caps = 0;
+	size_t nph = 0, capph = 0, capx = 0, caps = 0, phbytes = 0, *slot;
 	long line = xmlGetLineNo(rn);
 
 	PL_GROW(rs->v, rs->cap, rs->n + 1);
@@ -398,13 +448,19 @@ parse_rule(struct pl_rules *rs, struct pl_pack *pk, xmlNodePtr rn,
 		    pk->id);
 		return -1;
 	}
-	for (i = 0; i < rs->n; i++)
-		if (strcmp(rs->v[i].info.id, info->id) == 0) {
-			pl_error_set(err, pk->file, line, 0,
-			    "duplicate rule id '%s' (first defined at %s:%ld)",
-			    info->id, rs->v[i].info.file, rs->v[i].info.line);
-			return -1;
-		}
+	if (rs->n >= MAX_RULES) {
+		pl_error_set(err, pk->file, line, 0, "more than %d rules in one "
+		    "run; refused", MAX_RULES);
+		return -1;
+	}
+	if ((slot = id_slot(rs, info->id)) != NULL && *slot != 0) {
+		const struct postlint_rule_info *was = &rs->v[*slot - 1].info;
+
+		pl_error_set(err, pk->file, line, 0,
+		    "duplicate rule id '%s' (first defined at %s:%ld)",
+		    info->id, was->file, was->line);
+		return -1;
+	}
 	if (info->weight > 100 || info->cap > 100) {
 		pl_error_set(err, pk->file, line, 0,
 		    "rule %s: weight and cap must be 0-100", info->id);
@@ -431,6 +487,14 @@ parse_rule(struct pl_rules *rs, struct pl_pack *pk, xmlNodePtr rn,
 						free(phrases);
 						return -1;
 					}
+					if ((phbytes += strlen(t) + 1) > MAX_PHRASE_BYTES) {
+						pl_error_set(err, pk->file, xmlGetLineNo(p), 0,
+						    "rule %s: phrases longer than %d KiB in "
+						    "all; refused", info->id,
+						    MAX_PHRASE_BYTES / 1024);
+						free(phrases);
+						return -1;
+					}
 					PL_GROW(phrases, capph, nph + 1);
 					phrases[nph++] = t;
 				}
@@ -445,6 +509,12 @@ parse_rule(struct pl_rules *rs, struct pl_pack *pk, xmlNodePtr rn,
 
 			r->kind = PL_RULE_PATTERN;
 			info->kind = "pattern";
+			if (strlen(pat) > MAX_PATTERN_BYTES) {
+				pl_error_set(err, pk->file, xmlGetLineNo(c), 0,
+				    "rule %s: a pattern longer than %d KiB; refused",
+				    info->id, MAX_PATTERN_BYTES / 1024);
+				return -1;
+			}
 			r->re = pl_regex_compile(pat, strlen(pat), fl, &off, msg,
 			    sizeof(msg));
 			if (r->re == NULL) {
@@ -533,7 +603,10 @@ parse_rule(struct pl_rules *rs, struct pl_pack *pk, xmlNodePtr rn,
 			return -1;
 		}
 	}
+	/* its slot is free still: nothing above adds a rule */
+	*id_slot(rs, info->id) = rs->n + 1;
 	rs->n++;
+	rs->nids = rs->n;
 	return 0;
 fail:
 	free(phrases);
@@ -659,6 +732,7 @@ pl_rules_free(struct pl_rules *rs)
 		rule_free(&rs->v[i]);
 	free(rs->v);
 	free(rs->packs);
+	free(rs->ids);
 	pl_concepts_free(&rs->concepts);
 	pl_lexmap_free(&rs->lexmap);
 	pl_pool_free(&rs->pool);

@@ -173,11 +173,41 @@ pl_xml_schema_free(void *schema)
 		xmlRelaxNGFree(schema);
 }
 
+/*
+ * libxml2's RELAX NG validation is quadratic in the children of one
+ * element and in the errors it meets, so a pack or config is held to
+ * these counts before it is validated (the shipped packs have under 500
+ * elements each, at most 64 children to one).
+ */
+#define MAX_XML_ELEMENTS 100000
+#define MAX_XML_CHILDREN 10000
+
+/* Counts the elements under N into *TOTAL; returns the first element
+ * with more than MAX_XML_CHILDREN children, or NULL. */
+static xmlNodePtr
+too_wide(xmlNodePtr n, size_t *total)
+{
+	xmlNodePtr c, bad;
+	size_t kids = 0;
+
+	for (c = n->children; c != NULL; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		if (++kids > MAX_XML_CHILDREN || ++*total > MAX_XML_ELEMENTS)
+			return n;
+		if ((bad = too_wide(c, total)) != NULL)
+			return bad;
+	}
+	return NULL;
+}
+
 void *
 pl_xml_load(const char *path, void *schema, struct postlint_error *err)
 {
 	xmlDocPtr doc;
 	struct pl_buf text = { 0 };
+	xmlNodePtr bad;
+	size_t total = 0;
 
 	if (slurp(path, &text, err) != 0) {
 		pl_buf_free(&text);
@@ -187,6 +217,18 @@ pl_xml_load(const char *path, void *schema, struct postlint_error *err)
 	pl_buf_free(&text);
 	if (doc == NULL)
 		return NULL;
+	if (xmlDocGetRootElement(doc) != NULL &&
+	    (bad = too_wide(xmlDocGetRootElement(doc), &total)) != NULL) {
+		if (total > MAX_XML_ELEMENTS)
+			pl_error_set(err, path, 0, 0, "more than %d elements; "
+			    "refused", MAX_XML_ELEMENTS);
+		else
+			pl_error_set(err, path, xmlGetLineNo(bad), 0, "<%s> has more "
+			    "than %d elements in it; refused", (const char *)bad->name,
+			    MAX_XML_CHILDREN);
+		xmlFreeDoc(doc);
+		return NULL;
+	}
 	if (schema != NULL) {
 		xmlRelaxNGValidCtxtPtr vctxt = xmlRelaxNGNewValidCtxt(schema);
 		struct postlint_error serr;

@@ -137,6 +137,44 @@ expect "3 MB feed item over --max-post-size" 2 \
 check "3 MB feed item: the next item was judged" grep -q '^item.rss:4:.*spam.follow-begging' "$tmp/out"
 rm -f cell.csv item.rss
 
+# ---- packs that cost more than their size ------------------------------------
+
+python3 - <<'PY'
+def rule(pack, i, phrase):
+    return ('<rule id="%s.r%d" category="spam" severity="warning" weight="5"><message>m</message>'
+            '<phrases><phrase>%s</phrase></phrases><bad>a %s b</bad><good>nothing here</good></rule>\n'
+            % (pack, i, phrase, phrase))
+def pack(name, body):
+    with open(name + ".xml", "w") as f:
+        f.write('<?xml version="1.0"?>\n<pack id="%s" lang="en" version="1">\n<description>d</description>\n' % name)
+        f.write(body)
+        f.write("</pack>\n")
+pack("wide", "".join(rule("wide", i, "zq%dx" % i) for i in range(20000)))
+pack("many", "".join(rule("many", i, "zq%dx" % i) for i in range(6000)))
+pack("dups", "".join(rule("dups", i, "zq%dx" % i) for i in range(3000)) + rule("dups", 7, "again"))
+pack("phr", '<rule id="phr.a" category="spam" severity="warning" weight="5"><message>m</message><phrases>'
+     + "".join("<phrase>phrase number %d</phrase>" % i for i in range(9000))
+     + "</phrases><bad>phrase number 7</bad><good>x</good></rule>\n")
+pack("pat", '<rule id="pat.a" category="spam" severity="warning" weight="5"><message>m</message><pattern>'
+     + "|".join("w%d" % i for i in range(20000)) + "</pattern><bad>w7</bad><good>x</good></rule>\n")
+PY
+expect "a pack of 20,000 rules is refused before validation" 2 \
+"postlint: wide.xml:2: <pack> has more than 10000 elements in it; refused
+" timeout 20 "$bin" --no-config --no-spelling --rules wide.xml ok.txt
+expect "rules past 5,000 in one run are refused" 2 \
+"postlint: many.xml:4891: more than 5000 rules in one run; refused
+" timeout 20 "$bin" --no-config --no-spelling --rules many.xml ok.txt
+expect "a duplicate id among 3,000 rules is found by hash" 2 \
+"postlint: dups.xml:3004: duplicate rule id 'dups.r7' (first defined at dups.xml:11)
+" timeout 20 "$bin" --no-config --no-spelling --rules dups.xml ok.txt
+expect "phrases past 64 KiB are refused before compiling" 2 \
+"postlint: phr.xml:4: rule phr.a: phrases longer than 64 KiB in all; refused
+" timeout 20 "$bin" --no-config --no-spelling --rules phr.xml ok.txt
+expect "a pattern past 64 KiB is refused before compiling" 2 \
+"postlint: pat.xml:4: rule pat.a: a pattern longer than 64 KiB; refused
+" timeout 20 "$bin" --no-config --no-spelling --rules pat.xml ok.txt
+rm -f wide.xml many.xml dups.xml phr.xml pat.xml
+
 # ---- YAML that costs more than its size -------------------------------------
 
 python3 - <<'PY'

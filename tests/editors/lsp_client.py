@@ -170,6 +170,32 @@ s.p.stdin.write(b"X-Nonsense: 1\r\n\r\n")
 s.p.stdin.flush()
 r = s.wait_for(lambda m: "error" in m and m.get("id") is None)
 check("no Content-Length -32700", r and r["error"]["code"] == -32700, r)
+# A message over the 16 MiB cap is skipped unread, with an error, and
+# the next one is still answered.
+big = b'{"jsonrpc":"2.0","method":"x","params":"' + b"a" * (17 << 20) + b'"}'
+s.raw(big)
+r = s.wait_for(lambda m: "error" in m and m.get("id") is None, timeout=60)
+check("oversized message: -32600 naming the cap", r and r["error"]["code"] == -32600
+      and "16 MiB" in r["error"]["message"], r)
+# A code action over many misspellings asks Hunspell for 20 of them.
+words = ("market garden window silver button pocket ladder orange purple yellow river "
+         "forest planet rocket engine bridge castle dinner summer winter circle square "
+         "monkey donkey turtle rabbit kitten pencil marker folder letter number office "
+         "school student teacher doctor farmer singer dancer painter writer reader player "
+         "driver sailor soldier captain pilot baker butcher plumber jacket sweater").split()
+many = " ".join(w[:3] + w[2] + w[3:] for w in words) + "\n"   # "marrket": one letter doubled
+suri = "file:///tmp/postlint-lsp-test/typos.txt"
+s.send({"method": "textDocument/didOpen", "params": {"textDocument": {
+    "uri": suri, "languageId": "plaintext", "version": 1, "text": many}}})
+d = s.diagnostics(suri)
+sp = find(d, "spelling.unknown")
+r = s.request(50, "textDocument/codeAction", {"textDocument": {"uri": suri},
+              "range": {"start": {"line": 0, "character": 0}, "end": {"line": 1, "character": 0}},
+              "context": {"diagnostics": sp}})
+acts = (r or {}).get("result")
+fixed = {json.dumps(a["diagnostics"][0]["range"]) for a in (acts or []) if a.get("diagnostics")}
+check("code action: suggestions for at most 20 misspellings",
+      sp and len(sp) > 20 and acts is not None and len(fixed) <= 20, (len(sp or []), len(fixed)))
 r = s.request(5, "textDocument/hover", {})
 check("unknown method -32601", r and r.get("error", {}).get("code") == -32601, r)
 s.send({"id": 6, "method": "textDocument/didOpen", "params": {"textDocument": {"uri": 7}}})
