@@ -137,6 +137,13 @@ expect "3 MB feed item over --max-post-size" 2 \
 check "3 MB feed item: the next item was judged" grep -q '^item.rss:4:.*spam.follow-begging' "$tmp/out"
 rm -f cell.csv item.rss
 
+# a run of 20,000 emoji is one finding of the shipped rule, not a match limit
+python3 -c 'print("Launch " + "\U0001F680" * 20000)' >emoji.txt
+expect "20,000 emoji in a row" 1 "" "$bin" --no-config --no-spelling --format=gcc emoji.txt
+check "20,000 emoji: style.emoji-run fires, no rule hits the match limit" bash -c \
+	"grep -q '^emoji.txt:1:8: info: Run of emoji' '$tmp/out' && ! grep -q 'match-limit' '$tmp/out'"
+rm -f emoji.txt
+
 # ---- packs that cost more than their size ------------------------------------
 
 python3 - <<'PY'
