@@ -423,22 +423,24 @@ FILE *
 pl_fopen_regular(const char *path)
 {
 	struct stat st;
-	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC), fl;
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC), fl, e;
 	FILE *fp;
 
 	if (fd < 0)
 		return NULL;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
-	    (fl = fcntl(fd, F_GETFL)) < 0 ||
+	if (fstat(fd, &st) != 0)
+		e = errno;
+	else if (!S_ISREG(st.st_mode))
+		e = EINVAL;
+	else if ((fl = fcntl(fd, F_GETFL)) < 0 ||
 	    fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0 ||
-	    (fp = fdopen(fd, "rb")) == NULL) {
-		int e = S_ISREG(st.st_mode) ? errno : EINVAL;
-
-		close(fd);
-		errno = e;
-		return NULL;
-	}
-	return fp;
+	    (fp = fdopen(fd, "rb")) == NULL)
+		e = errno;
+	else
+		return fp;
+	close(fd);
+	errno = e;
+	return NULL;
 }
 
 /* Why pl_fopen_regular failed, for a message. */
