@@ -1,6 +1,7 @@
 /* lsp.c - postlint --lsp: a language server on stdin/stdout, JSON-RPC through jansson. */
 #include <errno.h>
 #include <limits.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,8 +15,10 @@
 #include "postlint.h"
 
 /*
- * One thread, one message at a time: a message is read, answered, and any
- * diagnostics it causes are published before the next is read.  Packs and
+ * One thread, one message at a time: a message is read and answered; the
+ * diagnostics of the documents it changed are published once no other
+ * message is waiting, so a burst of didChange (typing faster than a check)
+ * is checked once, at its last version.  Packs and
  * dictionaries are loaded once per configuration and kept.  Diagnostics
  * are computed without spelling suggestions, which cost Hunspell tens of
  * milliseconds a word; a quick fix asks for them only when the editor
@@ -42,6 +45,7 @@ struct doc {
 	char *path;      /* the file the URI names, or the URI itself */
 	char *text;
 	size_t len;
+	int stale;       /* changed since its diagnostics were published */
 };
 
 struct lsp_checker {
@@ -510,7 +514,7 @@ did_open(struct server *sv, json_t *params)
 		d->path = uri_path(uri);
 	}
 	set_text(d, json_string_value(text), json_string_length(text));
-	publish(sv, d);
+	d->stale = 1;
 	return 0;
 }
 
@@ -564,7 +568,7 @@ did_change(struct server *sv, json_t *params)
 		} else
 			set_text(d, json_string_value(text), json_string_length(text));
 	}
-	publish(sv, d);
+	d->stale = 1;
 	return 0;
 }
 
@@ -763,6 +767,33 @@ forget_docs(struct server *sv)
 	sv->ndocs = 0;
 }
 
+/* Whether another message is already waiting on the input.  Only a
+ * descriptor can say (lsp_serve reads it unbuffered, so nothing waits in
+ * stdio's buffer unseen); for any other stream the answer is no, and
+ * every change is published at once, as before. */
+static int
+input_waiting(struct server *sv)
+{
+	struct pollfd p;
+
+	p.fd = fileno(sv->in);
+	p.events = POLLIN;
+	p.revents = 0;
+	return p.fd >= 0 && poll(&p, 1, 0) > 0 && (p.revents & POLLIN);
+}
+
+static void
+publish_stale(struct server *sv)
+{
+	size_t i;
+
+	for (i = 0; i < sv->ndocs; i++)
+		if (sv->docs[i].stale) {
+			sv->docs[i].stale = 0;
+			publish(sv, &sv->docs[i]);
+		}
+}
+
 /*
  * Serves one session from IN to OUT until exit or the end of IN, and
  * returns the exit status.  Documents are forgotten at the end; checkers
@@ -782,8 +813,14 @@ lsp_run(struct server *sv, FILE *in, FILE *out)
 		json_t *msg;
 		json_error_t jerr;
 
-		if ((r = read_message(sv, &body, &len)) == 0)
-			break;   /* the client went away */
+		if (!input_waiting(sv))
+			publish_stale(sv);
+		if ((r = read_message(sv, &body, &len)) == 0) {
+			/* the end of the input: what is owed is still said (a
+			 * file for input is always "waiting" until here) */
+			publish_stale(sv);
+			break;
+		}
 		if (r == -2) {
 			char why[96];
 
@@ -834,7 +871,11 @@ int
 lsp_serve(const struct cli *cli, const char *datadir)
 {
 	struct server *sv = lsp_new(cli, datadir);
-	int status = lsp_run(sv, stdin, stdout);
+	int status;
+
+	/* unbuffered, so that a message waiting shows on the descriptor */
+	setvbuf(stdin, NULL, _IONBF, 0);
+	status = lsp_run(sv, stdin, stdout);
 
 	lsp_free(sv);
 	return status;

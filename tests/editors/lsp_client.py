@@ -151,6 +151,28 @@ check("spelling quick fix computed on request",
       any(a["edit"]["changes"][uri][0]["newText"] == "receive" for a in acts), r)
 check("first fix preferred", acts and acts[0].get("isPreferred") is True, acts)
 
+# A burst of 40 didChange, written at once as a fast typist's editor
+# would: the server checks the last version, not all 40.
+burst = b""
+for v in range(40):
+    body = json.dumps({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+        "textDocument": {"uri": uri, "version": 100 + v},
+        "contentChanges": [{"text": "Draft %d: follow me please!!!\n" % v if v < 39 else text2}]}}).encode()
+    burst += b"Content-Length: %d\r\n\r\n" % len(body) + body
+s.p.stdin.write(burst)
+s.p.stdin.flush()
+d = s.diagnostics(uri)
+seen = [d]
+while True:   # any further publications for this document come at once
+    more = s.wait_for(lambda m: m.get("method") == "textDocument/publishDiagnostics"
+                      and m["params"]["uri"] == uri, timeout=2)
+    if more is None:
+        break
+    seen.append(more["params"]["diagnostics"])
+check("didChange burst: checked at the last version", find(seen[-1], "spelling.unknown")
+      and not find(seen[-1], "spam.follow-begging"), seen[-1])
+check("didChange burst: 40 changes, a few checks", len(seen) <= 4, len(seen))
+
 # A ranged change is spliced in: fix the typo in place.
 s.send({"method": "textDocument/didChange", "params": {
     "textDocument": {"uri": uri, "version": 3}, "contentChanges": [{
