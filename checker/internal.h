@@ -299,6 +299,7 @@ struct pl_tview {
 	size_t n, cap;
 	struct pl_buf text;         /* the folded text the entries point into */
 	uint64_t *lex;              /* every token's lexmap bits, or-ed */
+	size_t caplex;
 	unsigned types;             /* every token's PL_TT_*, or-ed */
 	int built;
 };

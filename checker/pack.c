@@ -366,14 +366,15 @@ rule_free(struct pl_rule *r)
 #define MAX_PHRASE_BYTES (64 * 1024)
 #define MAX_PATTERN_BYTES (64 * 1024)
 
-static size_t
-id_hash(const char *s)
+/* Where rule id ID is, or would go, in rs->ids. */
+static size_t *
+id_probe(const struct pl_rules *rs, const char *id)
 {
-	size_t h = 2166136261u;
+	size_t mask = rs->capids - 1, i = pl_hash(id, strlen(id)) & mask;
 
-	for (; *s != '\0'; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h;
+	while (rs->ids[i] != 0 && strcmp(rs->v[rs->ids[i] - 1].info.id, id) != 0)
+		i = (i + 1) & mask;
+	return &rs->ids[i];
 }
 
 /* The slot of rule id ID in rs->ids: its own, or the empty one it would
@@ -382,28 +383,18 @@ id_hash(const char *s)
 static size_t *
 id_slot(struct pl_rules *rs, const char *id)
 {
-	size_t mask, i, k;
+	size_t k;
 
 	if (rs->nids > rs->n || 2 * (rs->n + 1) > rs->capids) {
 		free(rs->ids);
-		rs->capids = 64;
-		while (rs->capids < 4 * (rs->n + 1))
-			rs->capids *= 2;
+		for (rs->capids = 64; rs->capids < 4 * (rs->n + 1); rs->capids *= 2)
+			;
 		rs->ids = pl_calloc(rs->capids, sizeof(*rs->ids));
-		mask = rs->capids - 1;
-		for (k = 0; k < rs->n; k++) {
-			for (i = id_hash(rs->v[k].info.id) & mask; rs->ids[i] != 0;
-			    i = (i + 1) & mask)
-				;
-			rs->ids[i] = k + 1;
-		}
+		for (k = 0; k < rs->n; k++)
+			*id_probe(rs, rs->v[k].info.id) = k + 1;
 		rs->nids = rs->n;
 	}
-	mask = rs->capids - 1;
-	for (i = id_hash(id) & mask; rs->ids[i] != 0 &&
-	    strcmp(rs->v[rs->ids[i] - 1].info.id, id) != 0; i = (i + 1) & mask)
-		;
-	return &rs->ids[i];
+	return id_probe(rs, id);
 }
 
 static int
@@ -453,7 +444,7 @@ parse_rule(struct pl_rules *rs, struct pl_pack *pk, xmlNodePtr rn,
 		    "run; refused", MAX_RULES);
 		return -1;
 	}
-	if ((slot = id_slot(rs, info->id)) != NULL && *slot != 0) {
+	if (*(slot = id_slot(rs, info->id)) != 0) {
 		const struct postlint_rule_info *was = &rs->v[*slot - 1].info;
 
 		pl_error_set(err, pk->file, line, 0,

@@ -223,23 +223,13 @@ pl_post_src(const struct pl_post *p, size_t off, int end)
 	return end ? g->src + g->src_len : g->src;
 }
 
-static size_t
-key_hash(const char *k)
-{
-	size_t h = 2166136261u;
-
-	for (; *k != '\0'; k++)
-		h = (h ^ (unsigned char)*k) * 16777619u;
-	return h;
-}
-
 /* Where KEY's index goes in P's table of keys: its slot, or the empty one
  * it would take.  A front matter or a CSV header may hold any number of
  * keys, so a key is found by hash, not by a scan of the others. */
 static size_t *
 key_slot(const struct pl_post *p, const char *key)
 {
-	size_t mask = p->nslots - 1, i = key_hash(key) & mask;
+	size_t mask = p->nslots - 1, i = pl_hash(key, strlen(key)) & mask;
 
 	while (p->metaslot[i] != 0 &&
 	    strcmp(p->meta[p->metaslot[i] - 1].key, key) != 0)

@@ -1092,11 +1092,12 @@ pl_tview_build(struct pl_tview *tv, const struct pl_lexmap *map,
 		if (t->sentence_end)
 			x->bits |= PL_TT_SENTENCE_END;
 	}
-	free(tv->lex);
-	tv->lex = NULL;
 	tv->types = 0;
-	if (tv->map != NULL)
-		tv->lex = pl_calloc(tv->map->words, sizeof(*tv->lex));
+	if (tv->map != NULL) {
+		/* kept from post to post: the map's size does not change */
+		PL_GROW(tv->lex, tv->caplex, tv->map->words);
+		memset(tv->lex, 0, tv->map->words * sizeof(*tv->lex));
+	}
 	for (i = 0; i < tv->n; i++) {
 		tv->v[i].f = tv->text.p + (size_t)(uintptr_t)tv->v[i].f;
 		tv->v[i].lex = lex_find(tv->map, tv->v[i].f, tv->v[i].flen);
