@@ -168,8 +168,11 @@ PY
 expect "a pack of 20,000 rules is refused before validation" 2 \
 "postlint: wide.xml:2: <pack> has more than 10000 elements in it; refused
 " timeout 20 "$bin" --no-config --no-spelling --rules wide.xml ok.txt
+# the shipped packs count toward the cap: the first rule refused is the
+# one past 5,000 with them, a line that moves as the packs grow
+shipped=$("$bin" --no-config --list-rules | wc -l)
 expect "rules past 5,000 in one run are refused" 2 \
-"postlint: many.xml:4891: more than 5000 rules in one run; refused
+"postlint: many.xml:$((5004 - shipped)): more than 5000 rules in one run; refused
 " timeout 20 "$bin" --no-config --no-spelling --rules many.xml ok.txt
 expect "a duplicate id among 3,000 rules is found by hash" 2 \
 "postlint: dups.xml:3004: duplicate rule id 'dups.r7' (first defined at dups.xml:11)
