@@ -318,12 +318,18 @@ run_composite(const struct pl_rule *r, const struct pl_rules *rs,
 
 static void
 run_regex(const struct pl_rule *r, struct pl_match *m, const char *s,
-    size_t n, struct hits *h, size_t *count)
+    size_t n, struct hits *h, size_t *count, const struct pl_prefilter *pf,
+    size_t ri, const unsigned char *may)
 {
-	size_t pos = 0, first = h->n, ms, me;
+	size_t pos = 0, first = h->n, ms, me, a;
 	int rc;
 
 	pl_regex_begin(m, r->re);
+	/* branches none of whose literals the post holds are not run */
+	if (may != NULL)
+		for (a = 0; a < pl_regex_nalts(r->re); a++)
+			if (pl_prefilter_skips_alt(pf, ri, a, may))
+				pl_regex_skip_alt(m, a);
 	while (pos <= n) {
 		rc = pl_regex_next(r->re, m, s, n, pos, &ms, &me);
 		if (rc == 0)
@@ -839,10 +845,12 @@ pl_engine_check(const struct postlint_checker *chk, struct pl_match *m,
 	pl_tokenize(chk->uc, s, n, &toks);
 	pl_metrics_compute(chk->uc, m, &words, s, n, &toks, &mt);
 	tags_off_niche(post, aud, &words, &mt);
-	/* counts, then a byte a rule: whether the prefilter lets it run */
-	counts = pl_calloc(rs->n ? rs->n : 1, sizeof(*counts) + 1);
-	may = (unsigned char *)(counts + (rs->n ? rs->n : 1));
+	/* counts, then a byte a rule and a byte a branch of a rule's
+	 * pattern: whether the prefilter lets it run */
 	pf = pl_checker_prefilter(chk);
+	counts = pl_calloc(1, (rs->n ? rs->n : 1) * sizeof(*counts) +
+	    (pf != NULL ? pl_prefilter_size(pf) : rs->n) + 1);
+	may = (unsigned char *)(counts + (rs->n ? rs->n : 1));
 	unsure = pf == NULL || pl_prefilter_scan(pf, s, n, may);
 	{
 		size_t tl = post->title_len < n ? post->title_len : n;
@@ -904,10 +912,11 @@ pl_engine_check(const struct postlint_checker *chk, struct pl_match *m,
 				run_sequence(r, &pr, limit, &h, &counts[i]);
 		} else if (r->scope == PL_SCOPE_HEADLINE) {
 			if (headline_end > 0)
-				run_regex(r, m, s, headline_end, &h, &counts[i]);
+				run_regex(r, m, s, headline_end, &h, &counts[i], pf, i,
+				    unsure ? NULL : may);
 		} else
 			run_regex(r, m, s, r->scope == PL_SCOPE_OPENING ? opening : n,
-			    &h, &counts[i]);
+			    &h, &counts[i], pf, i, unsure ? NULL : may);
 		if (r->nunless > 0 && h.n > before)
 			apply_unless(r, &pr, &h, before, &counts[i]);
 	}

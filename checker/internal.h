@@ -159,11 +159,18 @@ int pl_regex_next(const struct pl_regex *re, struct pl_match *m,
  */
 int pl_regex_add_alt(struct pl_regex *re, const char *pat, size_t len,
     unsigned flags);
+/* How many branches RE runs apart (0: it runs whole), and the source of
+ * branch I, as given to pl_regex_add_alt. */
+size_t pl_regex_nalts(const struct pl_regex *re);
+const char *pl_regex_alt_src(const struct pl_regex *re, size_t i);
 /* Between pl_regex_begin(M, RE) and pl_regex_end(M), calls of
  * pl_regex_next on RE over one subject with rising starts remember each
  * branch's next match, so a scan stays linear in the subject. */
 void pl_regex_begin(struct pl_match *m, const struct pl_regex *re);
 void pl_regex_end(struct pl_match *m);
+/* After pl_regex_begin: branch I of RE cannot match this subject (the
+ * prefilter found none of its literals), so it is not run. */
+void pl_regex_skip_alt(struct pl_match *m, size_t i);
 /* Appends S to B with every regex metacharacter escaped. */
 void pl_regex_quote(struct pl_buf *b, const char *s, size_t n);
 /* Byte length of the grapheme cluster at S. */
@@ -442,12 +449,19 @@ struct pl_prefilter;
  * POSTLINT_NO_PREFILTER is set or the packs are too large for one. */
 struct pl_prefilter *pl_prefilter_new(const struct pl_rules *rs);
 void pl_prefilter_free(struct pl_prefilter *pf);
-/* Sets MAY[i] (MAY zeroed by the caller) for each rule i with a literal
- * in S; returns 1 when it cannot tell, and then every rule may match. */
+/* Sets MAY[i] (MAY zeroed by the caller, pl_prefilter_size bytes) for
+ * each rule i with a literal in S, and for each branch of a rule's
+ * pattern (see pl_regex_add_alt) likewise; returns 1 when it cannot
+ * tell, and then every rule and branch may match. */
 int pl_prefilter_scan(const struct pl_prefilter *pf, const char *s, size_t n,
     unsigned char *may);
+size_t pl_prefilter_size(const struct pl_prefilter *pf);
 /* Whether rule RULE has literals, so that !MAY[RULE] rules it out. */
 int pl_prefilter_skips(const struct pl_prefilter *pf, size_t rule);
+/* Whether branch ALT of rule RULE's pattern can be left out, given MAY
+ * from pl_prefilter_scan. */
+int pl_prefilter_skips_alt(const struct pl_prefilter *pf, size_t rule,
+    size_t alt, const unsigned char *may);
 
 /* An exception: a hit of its rule is dropped when this holds in the
  * match, its sentence or the post. */

@@ -693,7 +693,9 @@ pl_lits_free(struct pl_lits *l)
 
 struct pl_prefilter {
 	size_t nrules;
-	unsigned char *filtered;   /* rule i runs only when may[i] is set */
+	size_t ntargets;           /* the rules, then their patterns' branches */
+	size_t *altbase;           /* rule -> target of its first branch, or 0 */
+	unsigned char *filtered;   /* target i runs only when may[i] is set */
 	unsigned char cls[256];    /* folded byte -> input class; 0: in no literal */
 	unsigned char ascii[128];  /* ASCII byte -> its class, folded first */
 	size_t ncls, nstates;
@@ -773,18 +775,37 @@ pl_prefilter_new(const struct pl_rules *rs)
 		return NULL;
 	pf = pl_calloc(1, sizeof(*pf));
 	pf->nrules = rs->n;
-	pf->filtered = pl_calloc(rs->n ? rs->n : 1, 1);
-	lits = pl_calloc(rs->n ? rs->n : 1, sizeof(*lits));
+	/* A pattern written as <alt> branches runs them one by one (see
+	 * pl_regex_add_alt); each branch is a target of its own, so that a
+	 * post runs only the branches whose literals it holds. */
+	pf->altbase = pl_calloc(rs->n ? rs->n : 1, sizeof(*pf->altbase));
+	pf->ntargets = rs->n;
+	for (i = 0; i < rs->n; i++)
+		if (rs->v[i].kind != PL_RULE_SEQUENCE && rs->v[i].re != NULL &&
+		    pl_regex_nalts(rs->v[i].re) > 0) {
+			pf->altbase[i] = pf->ntargets;
+			pf->ntargets += pl_regex_nalts(rs->v[i].re);
+		}
+	pf->filtered = pl_calloc(pf->ntargets ? pf->ntargets : 1, 1);
+	lits = pl_calloc(pf->ntargets ? pf->ntargets : 1, sizeof(*lits));
 	for (i = 0; i < rs->n; i++) {
 		if (rs->v[i].kind == PL_RULE_SEQUENCE)
 			pl_seq_literals(&rs->v[i].seq, &lits[i]);
 		else if (rs->v[i].src != NULL)
 			pl_pattern_literals(rs->v[i].src, strlen(rs->v[i].src),
 			    &lits[i]);
+		if (pf->altbase[i] > 0)
+			for (j = 0; j < pl_regex_nalts(rs->v[i].re); j++) {
+				const char *a = pl_regex_alt_src(rs->v[i].re, j);
+
+				pl_pattern_literals(a, strlen(a),
+				    &lits[pf->altbase[i] + j]);
+			}
+	}
+	for (i = 0; i < pf->ntargets; i++)
 		for (j = 0; j < lits[i].n; j++)
 			for (k = 0; lits[i].v[j][k] != '\0'; k++)
 				used[(unsigned char)lits[i].v[j][k]] = 1;
-	}
 	pf->ncls = 1;
 	for (i = 0; i < 256; i++)
 		pf->cls[i] = used[i] ? (unsigned char)pf->ncls++ : 0;
@@ -795,7 +816,7 @@ pl_prefilter_new(const struct pl_rules *rs)
 	pf->nstates = 1;
 	PL_GROW(child, capc, pf->ncls);
 	memset(child, 0, pf->ncls * sizeof(*child));
-	for (i = 0; i < rs->n; i++) {
+	for (i = 0; i < pf->ntargets; i++) {
 		const struct pl_lits *l = &lits[i];
 
 		pf->filtered[i] = l->n > 0;
@@ -810,7 +831,7 @@ pl_prefilter_new(const struct pl_rules *rs)
 						/* packs this large run every rule */
 						free(child);
 						free(own);
-						lits_free_all(lits, rs->n);
+						lits_free_all(lits, pf->ntargets);
 						pl_prefilter_free(pf);
 						return NULL;
 					}
@@ -888,7 +909,7 @@ pl_prefilter_new(const struct pl_rules *rs)
 		}
 	}
 	renumber(pf, queue);
-	lits_free_all(lits, rs->n);
+	lits_free_all(lits, pf->ntargets);
 	free(child);
 	free(fail);
 	free(queue);
@@ -902,6 +923,7 @@ pl_prefilter_free(struct pl_prefilter *pf)
 {
 	if (pf == NULL)
 		return;
+	free(pf->altbase);
 	free(pf->filtered);
 	free(pf->next);
 	free(pf->out);
@@ -953,4 +975,22 @@ int
 pl_prefilter_skips(const struct pl_prefilter *pf, size_t rule)
 {
 	return pf->filtered[rule];
+}
+
+size_t
+pl_prefilter_size(const struct pl_prefilter *pf)
+{
+	return pf->ntargets;
+}
+
+int
+pl_prefilter_skips_alt(const struct pl_prefilter *pf, size_t rule,
+    size_t alt, const unsigned char *may)
+{
+	size_t t;
+
+	if (pf->altbase[rule] == 0)
+		return 0;
+	t = pf->altbase[rule] + alt;
+	return pf->filtered[t] && !may[t];
 }

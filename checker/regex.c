@@ -36,6 +36,7 @@ struct pl_regex {
 	atomic_uint calls;
 	int may_jit;
 	struct pl_regex **alts;      /* see pl_regex_add_alt */
+	const char **alt_src;        /* their sources, owned by the caller */
 	size_t nalts;
 };
 
@@ -46,6 +47,7 @@ struct alt_memo {
 	size_t n, from;
 	size_t ms[MAX_ALTS], me[MAX_ALTS];
 	signed char st[MAX_ALTS];   /* 1 match, 0 none, -1 not looked */
+	unsigned char off[MAX_ALTS];   /* not run: see pl_regex_skip_alt */
 };
 
 struct pl_match {
@@ -128,7 +130,9 @@ drop_alts(struct pl_regex *re)
 	for (i = 0; i < re->nalts; i++)
 		pl_regex_free(re->alts[i]);
 	free(re->alts);
+	free(re->alt_src);
 	re->alts = NULL;
+	re->alt_src = NULL;
 	re->nalts = 0;
 }
 
@@ -171,8 +175,23 @@ pl_regex_add_alt(struct pl_regex *re, const char *pat, size_t len,
 		return 0;
 	}
 	re->alts = pl_realloc(re->alts, (re->nalts + 1) * sizeof(*re->alts));
-	re->alts[re->nalts++] = a;
+	re->alt_src = pl_realloc(re->alt_src, (re->nalts + 1) *
+	    sizeof(*re->alt_src));
+	re->alts[re->nalts] = a;
+	re->alt_src[re->nalts++] = pat;
 	return 1;
+}
+
+size_t
+pl_regex_nalts(const struct pl_regex *re)
+{
+	return re->nalts;
+}
+
+const char *
+pl_regex_alt_src(const struct pl_regex *re, size_t i)
+{
+	return re->alt_src[i];
 }
 
 void
@@ -226,6 +245,14 @@ pl_regex_begin(struct pl_match *m, const struct pl_regex *re)
 {
 	m->memo.re = re;
 	m->memo.s = NULL;
+	memset(m->memo.off, 0, sizeof(m->memo.off));
+}
+
+void
+pl_regex_skip_alt(struct pl_match *m, size_t i)
+{
+	if (i < MAX_ALTS)
+		m->memo.off[i] = 1;
 }
 
 void
@@ -259,7 +286,7 @@ match_alts(const struct pl_regex *re, struct pl_match *m, const char *s,
 		size_t as = 0, ae = 0;
 		int rc;
 
-		if (memo && mo->st[i] == 0)
+		if (memo && (mo->st[i] == 0 || mo->off[i]))
 			continue;
 		if (memo && mo->st[i] == 1 && mo->ms[i] >= start) {
 			as = mo->ms[i];

@@ -67,6 +67,54 @@ lets_run(const char *pat, const char *s, size_t n)
 	return run;
 }
 
+/* A rule whose pattern is two <alt> branches: which branches the
+ * prefilter leaves out on S, as a bit a branch, and what the pattern then
+ * finds ("start-end", or "-"). */
+static const char *
+alts_on(const char *s, unsigned *skipped)
+{
+	static char out[32];
+	static const char *const alt[] = { "tag\\s+a\\s+friend", "\\bfree\\s+(?:gift|cash)" };
+	const char *whole = "(?:(?:tag\\s+a\\s+friend)|(?:\\bfree\\s+(?:gift|cash)))";
+	struct pl_rule rule;
+	struct pl_rules rs;
+	struct pl_prefilter *pf;
+	struct pl_match *m = pl_match_new();
+	unsigned char may[3] = { 0 };
+	size_t off, ms = 0, me = 0, i, n = strlen(s);
+	char msg[64];
+	int unsure, rc;
+
+	memset(&rule, 0, sizeof(rule));
+	memset(&rs, 0, sizeof(rs));
+	rule.src = whole;
+	rule.re = pl_regex_compile(whole, strlen(whole), PL_RE_CASELESS, &off, msg,
+	    sizeof(msg));
+	for (i = 0; i < 2; i++)
+		pl_regex_add_alt(rule.re, alt[i], strlen(alt[i]), PL_RE_CASELESS);
+	rs.v = &rule;
+	rs.n = 1;
+	pf = pl_prefilter_new(&rs);
+	*skipped = 0;
+	unsure = pl_prefilter_size(pf) != 3 || pl_prefilter_scan(pf, s, n, may);
+	pl_regex_begin(m, rule.re);
+	for (i = 0; i < 2 && !unsure; i++)
+		if (pl_prefilter_skips_alt(pf, 0, i, may)) {
+			*skipped |= 1u << i;
+			pl_regex_skip_alt(m, i);
+		}
+	rc = pl_regex_next(rule.re, m, s, n, 0, &ms, &me);
+	pl_regex_end(m);
+	if (rc == 1)
+		snprintf(out, sizeof(out), "%zu-%zu", ms, me);
+	else
+		snprintf(out, sizeof(out), "%s", unsure ? "unsure" : "-");
+	pl_prefilter_free(pf);
+	pl_regex_free(rule.re);
+	pl_match_free(m);
+	return out;
+}
+
 static pcre2_code *
 compile(const char *pat, int caseless)
 {
@@ -197,6 +245,19 @@ main(void)
 	CHECK_INT(lets_run("caf\xc3\xa9", "cafe ok", 7), 0);
 	CHECK_INT(lets_run("spam", "\xc5\xbfpam", 5), 1);   /* long s */
 	CHECK_INT(lets_run("(a)\\1", "zzz", 3), 1);
+
+	/* each <alt> branch is a target of its own: a post runs only the
+	 * branches whose literals it holds, and finds what the whole does */
+	{
+		unsigned sk;
+
+		CHECK_STR(alts_on("a FREE  gift today", &sk), "2-12");
+		CHECK_INT(sk, 1);
+		CHECK_STR(alts_on("Tag a friend, free cash", &sk), "0-12");
+		CHECK_INT(sk, 0);
+		CHECK_STR(alts_on("nothing here", &sk), "-");
+		CHECK_INT(sk, 3);
+	}
 
 	/* every code point that \s, \d or a caseless ASCII letter matches
 	 * is folded as the literals assume, or makes the scan unsure */
