@@ -21,12 +21,13 @@ OPT ?= -O2 -g
 PL_CFLAGS = -std=c11 -D_XOPEN_SOURCE=700 -D_DEFAULT_SOURCE $(WARN) $(OPT) \
 	$(shell $(PKG_CONFIG) --cflags $(PKGS)) -DDATADIR='"$(DATADIR)"' \
 	$(CFLAGS) $(SAN)
-PL_LDLIBS = $(shell $(PKG_CONFIG) --libs $(PKGS)) -lpthread -lm $(LDLIBS)
+# Snowball's libstemmer has no .pc file in Debian
+PL_LDLIBS = $(shell $(PKG_CONFIG) --libs $(PKGS)) -lstemmer -lpthread -lm $(LDLIBS)
 
 LIB_SRC = alloc.c checker.c composite.c config.c engine.c frontmatter.c metrics.c pack.c \
 	post.c prefilter.c read_csv.c read_feed.c read_html.c read_markdown.c read_text.c \
 	regex.c report.c report_json.c report_sarif.c report_text.c sequence.c \
-	report_xml.c score.c source.c spell.c \
+	report_xml.c score.c source.c spell.c stem.c \
 	tokens.c xml.c
 CLI_SRC = calibrate.c git.c lsp.c main.c options.c
 LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/%.o)

@@ -193,6 +193,12 @@ load_words(struct postlint_checker *chk, struct postlint_error *err)
 	if (rc == 0)
 		rc = pl_set_load(&chk->filler, p.p, 0, err);
 	p.len = 0;
+	pl_buf_printf(&p, "%s/dicts/en/lemmas.txt", c->datadir);
+	if (rc == 0 && pl_lemmas_load(&chk->lemmas, p.p) != 0) {
+		pl_error_set(err, p.p, 0, 0, "cannot be read to its end");
+		rc = -1;
+	}
+	p.len = 0;
 	pl_buf_printf(&p, "%s/dicts/niches/*.txt", c->datadir);
 	if (rc == 0 && glob(p.p, 0, NULL, &g) == 0) {
 		chk->niches = pl_calloc(g.gl_pathc, sizeof(*chk->niches));
@@ -278,44 +284,6 @@ pl_checker_speller(const struct postlint_checker *cchk, const char *lang,
 	return ls->sp;
 }
 
-/* With a dictionary, a lexicon also holds its words' stems, so "runs" in
- * a post meets "running" in a lexicon; a stem weighs what the heaviest of
- * its words does.  Done for a lexicon when it is first used: stemming
- * every shipped word costs more than checking one post. */
-static void
-stem_niche(struct pl_niche *nc, struct pl_speller *sp)
-{
-	struct pl_set *s = &nc->words;
-	size_t cap = s->cap, j, n;
-	char **keys = pl_calloc(cap ? cap : 1, sizeof(*keys));
-	size_t *lens = pl_calloc(cap ? cap : 1, sizeof(*lens));
-	float *wts = pl_calloc(cap ? cap : 1, sizeof(*wts));
-
-	for (j = n = 0; j < cap; j++)
-		if (s->keys[j] != NULL) {
-			keys[n] = pl_strndup(s->keys[j], s->lens[j]);
-			wts[n] = s->weights ? s->weights[j] : 1.0f;
-			lens[n++] = s->lens[j];
-		}
-	for (j = 0; j < n; j++) {
-		const struct pl_spell_entry *e = pl_speller_lookup(sp, keys[j],
-		    lens[j]);
-		size_t sl;
-		const char *st;
-
-		if (e != NULL && (st = pl_speller_stem(sp, e, &sl)) != NULL) {
-			if (s->weights != NULL)
-				pl_set_weigh(s, st, sl, wts[j]);
-			else
-				pl_set_add(s, st, sl);
-		}
-		free(keys[j]);
-	}
-	free(keys);
-	free(lens);
-	free(wts);
-}
-
 int
 postlint_checker_threshold(const struct postlint_checker *chk)
 {
@@ -358,6 +326,44 @@ postlint_stem(const struct postlint_checker *chk, const char *word, size_t len,
 	return pl_speller_stem(sp, e, stem_len);
 }
 
+/* A lexicon also holds its words' stems (see stem.c), so "deploys" in a
+ * post meets "deployment" in a lexicon; a stem weighs what the heaviest
+ * of its words does.  Done for a lexicon when it is first used: stemming
+ * every shipped word costs more than checking one post. */
+static void
+stem_niche(struct pl_niche *nc, const struct pl_lemmas *lemmas)
+{
+	struct pl_set *s = &nc->words;
+	struct pl_stemmer *st = pl_stemmer_new();
+	size_t cap = s->cap, j, n;
+	char **keys = pl_calloc(cap ? cap : 1, sizeof(*keys));
+	size_t *lens = pl_calloc(cap ? cap : 1, sizeof(*lens));
+	float *wts = pl_calloc(cap ? cap : 1, sizeof(*wts));
+	char buf[128];
+
+	for (j = n = 0; j < cap; j++)
+		if (s->keys[j] != NULL) {
+			keys[n] = pl_strndup(s->keys[j], s->lens[j]);
+			wts[n] = s->weights ? s->weights[j] : 1.0f;
+			lens[n++] = s->lens[j];
+		}
+	for (j = 0; j < n; j++) {
+		size_t sl = pl_stem(st, lemmas, keys[j], lens[j], buf, sizeof(buf));
+
+		if (sl > 0) {
+			if (s->weights != NULL)
+				pl_set_weigh(s, buf, sl, wts[j]);
+			else
+				pl_set_add(s, buf, sl);
+		}
+		free(keys[j]);
+	}
+	pl_stemmer_free(st);
+	free(keys);
+	free(lens);
+	free(wts);
+}
+
 const struct pl_set *
 pl_checker_niche(const struct postlint_checker *cchk, const char *tag)
 {
@@ -366,14 +372,10 @@ pl_checker_niche(const struct postlint_checker *cchk, const char *tag)
 
 	if (nc == NULL)
 		return NULL;
-	if (chk->spelling &&
-	    !atomic_load_explicit(&nc->stemmed, memory_order_acquire)) {
-		struct pl_speller *sp = pl_checker_speller(chk, NULL, NULL);
-
+	if (!atomic_load_explicit(&nc->stemmed, memory_order_acquire)) {
 		pthread_mutex_lock(&chk->lock);
 		if (!atomic_load_explicit(&nc->stemmed, memory_order_relaxed)) {
-			if (sp != NULL)
-				stem_niche(nc, sp);
+			stem_niche(nc, &chk->lemmas);
 			atomic_store_explicit(&nc->stemmed, 1, memory_order_release);
 		}
 		pthread_mutex_unlock(&chk->lock);
@@ -459,6 +461,7 @@ postlint_checker_free(struct postlint_checker *chk)
 	pl_uclass_free(chk->uc);
 	pl_set_free(&chk->stop);
 	pl_set_free(&chk->filler);
+	pl_lemmas_free(&chk->lemmas);
 	for (size_t i = 0; i < chk->nniches; i++) {
 		free(chk->niches[i].tag);
 		pl_set_free(&chk->niches[i].words);

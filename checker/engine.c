@@ -829,7 +829,8 @@ pl_engine_check(const struct postlint_checker *chk, struct pl_match *m,
 	struct pl_tokens toks = { NULL, 0, 0 };
 	struct pl_metrics mt;
 	const struct pl_set *niche[32];
-	struct pl_words words = { &chk->stop, &chk->filler, niche, 0, NULL };
+	struct pl_words words = { &chk->stop, &chk->filler, niche, 0, NULL,
+		&chk->lemmas };
 	struct hits h = { NULL, 0, 0 };
 	const char *line_copy = NULL;
 	const struct pl_prefilter *pf;

@@ -254,10 +254,35 @@ struct pl_words {
 	const struct pl_set *const *niche;   /* the audience's lexicons */
 	size_t nniche;                       /* 0: no audience */
 	struct pl_speller *speller;          /* for stems; may be NULL */
+	const struct pl_lemmas *lemmas;      /* for relevance's stems */
 };
 void pl_metrics_compute(struct pl_uclass *uc, struct pl_match *m,
     const struct pl_words *words, const char *s, size_t n,
     const struct pl_tokens *toks, struct pl_metrics *out);
+
+/* ---- stem.c: the stems relevance matches by ---- */
+
+/* Irregular forms and their lemmas (dicts/LL/lemmas.txt), sorted. */
+struct pl_lemma {
+	char *form, *lemma;
+};
+struct pl_lemmas {
+	struct pl_lemma *v;
+	size_t n, cap;
+};
+/* A missing file is no forms; 0, or -1 when the file cannot be read. */
+int pl_lemmas_load(struct pl_lemmas *l, const char *path);
+void pl_lemmas_free(struct pl_lemmas *l);
+/* Snowball's English stemmer; one a thread (see pl_match_stemmer). */
+struct pl_stemmer;
+struct pl_stemmer *pl_stemmer_new(void);
+void pl_stemmer_free(struct pl_stemmer *st);
+/* Writes into OUT (CAP bytes) the stem of the N lowercase bytes at W,
+ * after its lemma if L lists it; returns its length. */
+size_t pl_stem(struct pl_stemmer *st, const struct pl_lemmas *l,
+    const char *w, size_t n, char *out, size_t cap);
+/* M's stemmer, made on first use: a pl_match is one thread's. */
+struct pl_stemmer *pl_match_stemmer(struct pl_match *m);
 
 /* ---- sequence.c: concepts and token sequences ---- */
 
@@ -592,8 +617,8 @@ int pl_lang_valid(const char *l, size_t n);
 
 struct pl_niche {
 	char *tag;
-	struct pl_set words;
-	atomic_int stemmed;   /* its stems added (on first use, with spelling) */
+	struct pl_set words;   /* its words, and their stems once used */
+	atomic_int stemmed;    /* its stems added (see stem_niche) */
 };
 
 struct pl_lang_speller {
@@ -607,6 +632,7 @@ struct postlint_checker {
 	struct pl_rules rules;
 	struct pl_uclass *uc;
 	struct pl_set stop, filler;
+	struct pl_lemmas lemmas;   /* dicts/en/lemmas.txt, for relevance */
 	struct pl_niche *niches;   /* every lexicon in dicts/niches */
 	size_t nniches;
 	struct pl_set reject;      /* words always reported (config) */

@@ -466,13 +466,19 @@ pl_metrics_compute(struct pl_uclass *uc, struct pl_match *m,
 					key = pl_speller_stem(words->speller, e, &klen);
 				pl_set_add(&content, key, klen);
 				if (words->nniche > 0) {
-					pl_set_add(&topical, key, klen);
-					wt = niche_weight(words, key, klen);
+					/* Snowball's stems, which do not depend
+					 * on a dictionary (see stem.c) */
+					char sb[128];
+					size_t sl = pl_stem(pl_match_stemmer(m),
+					    words->lemmas, buf, len, sb, sizeof(sb));
+
+					pl_set_add(&topical, sb, sl);
+					wt = niche_weight(words, sb, sl);
 					if (wt < 1.0f && (x = niche_weight(words, buf,
 					    len)) > wt)
 						wt = x;
 					if (wt > 0.0f &&
-					    pl_set_add(&relevant, key, klen))
+					    pl_set_add(&relevant, sb, sl))
 						relevance += wt;
 				}
 			}

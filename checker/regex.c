@@ -56,6 +56,7 @@ struct pl_match {
 	pcre2_jit_stack *jit;
 	struct pl_regex *grapheme;
 	struct alt_memo memo;
+	struct pl_stemmer *stemmer;   /* NULL until pl_match_stemmer */
 };
 
 /* POSTLINT_NO_JIT=1 keeps patterns interpreted, for memory checkers such
@@ -237,7 +238,16 @@ pl_match_free(struct pl_match *m)
 	pcre2_match_context_free(m->mctx);
 	pcre2_jit_stack_free(m->jit);
 	pl_regex_free(m->grapheme);
+	pl_stemmer_free(m->stemmer);
 	free(m);
+}
+
+struct pl_stemmer *
+pl_match_stemmer(struct pl_match *m)
+{
+	if (m->stemmer == NULL)
+		m->stemmer = pl_stemmer_new();
+	return m->stemmer;
 }
 
 void

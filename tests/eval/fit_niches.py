@@ -20,7 +20,7 @@ with K the number of niches in the set and A = 1, so a word the data has
 not seen keeps weight 1, and the niche a word points at most surely keeps
 it at 1.  No word is added or removed: the data only weighs the team's
 words.  Matching here is an approximation of postlint's (lowercase, a
-possessive dropped, a few English suffixes instead of Hunspell's stems, and
+possessive dropped, a few English suffixes instead of Snowball's stems, and
 the parts of run-together hashtags).
 
 It first reports a two-fold cross-validation, run through postlint itself:

@@ -99,6 +99,7 @@ main(void)
 	put("knitting", "# a test lexicon\nyarn\nneedles 0.5\nwool\t0.25  # a comment\n"
 	    "stitch .75\npattern 1\n");
 	put("sewing", "needles\nthread 0.4\npattern 0.2\n");
+	put("running", "run\nmarathon\n");
 
 	/* distinct content words: yarn, needles, wool, pattern, tuesday; the
 	 * weights 1 + 0.5 + 0.25 + 1 over 5 */
@@ -108,8 +109,15 @@ main(void)
 	/* with two niches a word weighs the larger of its weights */
 	CHECK_REL("knitting,sewing", 0, "needles thread tuesday", 1.4 / 3);
 	CHECK_REL("sewing", 0, "needles thread pattern tuesday", 1.6 / 4);
-	/* stems carry their word's weight: "stitches" is "stitch" */
+	/* stems carry their word's weight: "stitches" is "stitch", with a
+	 * dictionary or without one (Snowball's stems need none) */
 	CHECK_REL("knitting", 1, "stitches and more stitches today", 0.75 / 2);
+	CHECK_REL("knitting", 0, "stitches and more stitches today", 0.75 / 2);
+	/* an irregular form goes through dicts/en/lemmas.txt: "ran" is "run";
+	 * and a post's inflection meets a lexicon's ("marathons", "marathon") */
+	CHECK_REL("running", 0, "ran marathons", 1.0);
+	CHECK_REL("running", 1, "ran marathons", 1.0);
+	CHECK_REL("running", 0, "jogged marathons", 0.5);
 	/* hashtags: itself, CamelCase parts, or a word of 5+ letters inside */
 	CHECK_REL("knitting", 0, "#wool", 0.25);
 	CHECK_REL("knitting", 0, "#LoveYarn #ThreadCount", 0.5);
