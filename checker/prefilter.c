@@ -221,6 +221,7 @@ static void alt(struct rd *r, struct lset *out);
 #define E_DIGIT (-3)   /* \d */
 #define E_SPACE (-4)   /* \s */
 #define E_OTHER (-5)   /* \w \W \S \D \h \H \v \V \N \R \X \p \P */
+#define E_PICT (-6)    /* \p{Extended_Pictographic}: no ASCII, no space */
 
 static long
 escape(struct rd *r, int in_class)
@@ -243,15 +244,25 @@ escape(struct rd *r, int in_class)
 	case 'w': case 'W': case 'S': case 'D': case 'h': case 'H': case 'v':
 	case 'V': case 'N': case 'R': case 'X':
 		return E_OTHER;
-	case 'p': case 'P':
+	case 'p': case 'P': {
+		const unsigned char *name = r->p + 1;
+
 		if (r->p < r->end && *r->p == '{') {
 			while (r->p < r->end && *r->p != '}')
 				r->p++;
 		}
 		if (r->p >= r->end)
 			return E_BAD;
+		/* every emoji-like character is one the folding makes 0x80
+		 * (test_prefilter.c checks each against PCRE2) */
+		if (c == 'p' && (size_t)(r->p - name) == 21 &&
+		    memcmp(name, "Extended_Pictographic", 21) == 0) {
+			r->p++;
+			return E_PICT;
+		}
 		r->p++;
 		return E_OTHER;
+	}
 	case 'x':
 		if (r->p >= r->end || *r->p != '{')
 			return E_BAD;
@@ -395,7 +406,11 @@ class(struct rd *r, struct lset *out)
 			add_digits(&s);
 		else if (c == E_SPACE)
 			lset_add(&s, " ", 1);
-		else if (c < 0)
+		else if (c == E_PICT) {
+			char na = (char)NONASCII;
+
+			lset_add(&s, &na, 1);
+		} else if (c < 0)
 			known = 0;
 		else {
 			if (!add_cp(&s, (unsigned long)c))
@@ -570,7 +585,11 @@ atom(struct rd *r, struct lset *out)
 			add_digits(out);
 		else if (e == E_SPACE)
 			lset_add(out, " ", 1);
-		else if (e == E_OTHER || !add_cp(out, (unsigned long)e))
+		else if (e == E_PICT) {
+			char na = (char)NONASCII;
+
+			lset_add(out, &na, 1);
+		} else if (e == E_OTHER || !add_cp(out, (unsigned long)e))
 			lset_any(out);
 	} else if (c == '^' || c == '$') {
 		r->p++;

@@ -224,6 +224,8 @@ main(void)
 	CHECK_STR(lits_of("(?-i:com|net)\\b"), "com|net");
 	CHECK_STR(lits_of("(?<![\\p{L}_])#tag(?![\\p{L}])"), "#tag");
 	CHECK_STR(lits_of("[Tt]ag\\s+a\\s+friend"), "tag a friend");
+	CHECK_STR(lits_of("\\p{Extended_Pictographic}{3}"), "\x80");
+	CHECK_STR(lits_of("\\P{Extended_Pictographic}"), "-");
 	/* what it does not read gives none, and the rule always runs */
 	CHECK_STR(lits_of(".*"), "-");
 	CHECK_STR(lits_of("free|"), "-");
@@ -259,17 +261,19 @@ main(void)
 		CHECK_INT(sk, 3);
 	}
 
-	/* every code point that \s, \d or a caseless ASCII letter matches
-	 * is folded as the literals assume, or makes the scan unsure */
+	/* every code point that \s, \d, \p{Extended_Pictographic} or a
+	 * caseless ASCII letter matches is folded as the literals assume, or
+	 * makes the scan unsure */
 	{
 		static const char *const pats[] = {
 			"x\\sy", "x\\dy", "x[a-z]y", "x[A-Z]y", "x\\s+y", "x y",
+			"x\\p{Extended_Pictographic}y", "x[\\p{Extended_Pictographic}]y",
 		};
-		pcre2_code *re[6];
+		pcre2_code *re[8];
 		unsigned long cp;
 		size_t i, bad = 0, seen = 0;
 
-		for (i = 0; i < 6; i++)
+		for (i = 0; i < 8; i++)
 			re[i] = compile(pats[i], 1);
 		for (cp = 0; cp <= 0x10FFFF; cp++) {
 			char s[8];
@@ -280,7 +284,7 @@ main(void)
 			s[0] = 'x';
 			n = 1 + utf8(cp, s + 1);
 			s[n++] = 'y';
-			for (i = 0; i < 6; i++)
+			for (i = 0; i < 8; i++)
 				if (matches(re[i], s, n, md)) {
 					seen++;
 					if (!lets_run(pats[i], s, n)) {
@@ -291,8 +295,8 @@ main(void)
 				}
 		}
 		CHECK_INT(bad, 0);
-		CHECK(seen > 700, "only %zu matches: the loop tested little", seen);
-		for (i = 0; i < 6; i++)
+		CHECK(seen > 7000, "only %zu matches: the loop tested little", seen);
+		for (i = 0; i < 8; i++)
 			pcre2_code_free(re[i]);
 	}
 
