@@ -762,8 +762,8 @@ lit_add(struct pl_lits *l, const char *s, size_t n)
 	return 1;
 }
 
-/* The literals of one token step: each of its words, and each first word
- * of its concepts' entries; none (it cannot tell) when it matches by
+/* The literals of one token step: each of its words, and of each entry
+ * of its concepts the longest word; none (it cannot tell) when it matches by
  * type, regex or negation, or when a word is not plain ASCII. */
 static int
 step_literals(const struct pl_step *st, struct pl_lits *l)
@@ -784,9 +784,20 @@ step_literals(const struct pl_step *st, struct pl_lits *l)
 			if (c->words.keys[j] != NULL &&
 			    !lit_add(l, c->words.keys[j], c->words.lens[j]))
 				return 0;
-		for (j = 0; j < c->nphrases; j++)
-			if (!lit_add(l, c->phrases[j], strlen(c->phrases[j])))
+		for (j = 0; j < c->nphrases; j++) {
+			/* every word of a phrase is in each of its matches:
+			 * the longest says most ("strange", not "found") */
+			const char *w, *best = c->phrases[j];
+			size_t bl = literal_len(best, strlen(best));
+
+			for (w = best; *w != '\0'; w += strlen(w) + 1)
+				if (literal_len(w, strlen(w)) > bl) {
+					best = w;
+					bl = literal_len(w, strlen(w));
+				}
+			if (!lit_add(l, best, strlen(best)))
 				return 0;
+		}
 	}
 	return l->n > 0;
 }
