@@ -195,7 +195,8 @@ load_words(struct postlint_checker *chk, struct postlint_error *err)
 	p.len = 0;
 	pl_buf_printf(&p, "%s/dicts/en/lemmas.txt", c->datadir);
 	if (rc == 0 && pl_lemmas_load(&chk->lemmas, p.p) != 0) {
-		pl_error_set(err, p.p, 0, 0, "cannot be read to its end");
+		pl_error_set(err, p.p, 0, 0, "cannot read the word forms: %s",
+		    strerror(errno));
 		rc = -1;
 	}
 	p.len = 0;

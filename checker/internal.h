@@ -273,6 +273,8 @@ struct pl_lemmas {
 /* A missing file is no forms; 0, or -1 when the file cannot be read. */
 int pl_lemmas_load(struct pl_lemmas *l, const char *path);
 void pl_lemmas_free(struct pl_lemmas *l);
+/* The lemma of the N bytes at W if L lists them as a form, or NULL. */
+const char *pl_lemma_of(const struct pl_lemmas *l, const char *w, size_t n);
 /* Snowball's English stemmer; one a thread (see pl_match_stemmer). */
 struct pl_stemmer;
 struct pl_stemmer *pl_stemmer_new(void);

@@ -77,9 +77,7 @@ struct pl_speller {
 	_Atomic(struct table *) tab;
 	size_t n;
 	struct pl_set accept;  /* config words, compared as written */
-	/* irregular forms and their lemmas, sorted by form for bsearch */
-	struct lemma { char *form, *lemma; } *lemmas;
-	size_t nlemmas, caplemmas;
+	struct pl_lemmas lemmas;   /* irregular forms and their lemmas */
 };
 
 static int
@@ -144,41 +142,6 @@ convert(iconv_t cd, const char *s, size_t n)
 	}
 	*o = '\0';
 	return out;
-}
-
-static int
-lemma_cmp(const void *a, const void *b)
-{
-	return strcmp(((const struct lemma *)a)->form,
-	    ((const struct lemma *)b)->form);
-}
-
-/* FORM LEMMA pairs, sorted once here; a missing file means no irregular
- * forms, but a file that cannot be read to its end is an error. */
-static int
-load_lemmas(struct pl_speller *sp, const char *path)
-{
-	FILE *fp = pl_fopen_regular(path);
-	char line[256];
-	int bad;
-
-	if (fp == NULL)
-		return 0;
-	while (fgets(line, sizeof(line), fp) != NULL) {
-		char form[100], lemma[100];
-
-		if (line[0] == '#' || sscanf(line, "%99s %99s", form, lemma) != 2)
-			continue;
-		PL_GROW(sp->lemmas, sp->caplemmas, sp->nlemmas + 1);
-		sp->lemmas[sp->nlemmas].form = pl_strdup(form);
-		sp->lemmas[sp->nlemmas].lemma = pl_strdup(lemma);
-		sp->nlemmas++;
-	}
-	bad = ferror(fp);
-	fclose(fp);
-	if (sp->nlemmas > 1)
-		qsort(sp->lemmas, sp->nlemmas, sizeof(*sp->lemmas), lemma_cmp);
-	return bad ? -1 : 0;
 }
 
 /* Loads an instance of the dictionary into U; the first one decides
@@ -279,7 +242,7 @@ pl_speller_new(const char *lang, const char *datadir,
 	atomic_store(&sp->nhun, 1);
 	snprintf(pat, sizeof(pat), "%s/dicts/%.*s/lemmas.txt", datadir,
 	    (int)strcspn(lang, "_"), lang);
-	if (load_lemmas(sp, pat) != 0) {
+	if (pl_lemmas_load(&sp->lemmas, pat) != 0) {
 		pl_error_set(err, pat, 0, 0, "cannot read the word forms: %s",
 		    strerror(errno));
 		pl_speller_free(sp);
@@ -319,11 +282,7 @@ pl_speller_free(struct pl_speller *sp)
 		free(t);
 	}
 	pl_set_free(&sp->accept);
-	for (i = 0; i < sp->nlemmas; i++) {
-		free(sp->lemmas[i].form);
-		free(sp->lemmas[i].lemma);
-	}
-	free(sp->lemmas);
+	pl_lemmas_free(&sp->lemmas);
 	for (i = 0; i < MAX_HUN; i++) {
 		hun_close(&sp->hun[i]);
 		pthread_mutex_destroy(&sp->hun[i].m);
@@ -416,17 +375,9 @@ utf8_word(struct pl_speller *sp, struct hun *u, const char *w)
 static char *
 irregular(struct pl_speller *sp, const char *w, size_t n)
 {
-	struct lemma key, *hit;
-	char form[128];
+	const char *lem = pl_lemma_of(&sp->lemmas, w, n);
 
-	if (sp->nlemmas == 0 || n >= sizeof(form))
-		return NULL;
-	memcpy(form, w, n);
-	form[n] = '\0';
-	key.form = form;
-	hit = bsearch(&key, sp->lemmas, sp->nlemmas, sizeof(*sp->lemmas),
-	    lemma_cmp);
-	return hit ? pl_strdup(hit->lemma) : NULL;
+	return lem != NULL ? pl_strdup(lem) : NULL;
 }
 
 /* Hunspell's verdict on E, asked once per entry (the caller holds U).

@@ -87,9 +87,8 @@ pl_lemmas_free(struct pl_lemmas *l)
 	memset(l, 0, sizeof(*l));
 }
 
-/* The lemma of the N bytes at W, or NULL. */
-static const char *
-lemma_of(const struct pl_lemmas *l, const char *w, size_t n)
+const char *
+pl_lemma_of(const struct pl_lemmas *l, const char *w, size_t n)
 {
 	size_t lo = 0, hi = l != NULL ? l->n : 0;
 
@@ -114,7 +113,7 @@ size_t
 pl_stem(struct pl_stemmer *st, const struct pl_lemmas *l, const char *w,
     size_t n, char *out, size_t cap)
 {
-	const char *lem = lemma_of(l, w, n);
+	const char *lem = pl_lemma_of(l, w, n);
 	const sb_symbol *s;
 	size_t len;
 
