@@ -126,7 +126,7 @@ tview(struct post_run *pr)
 
 static void
 limit_hit(struct hits *h, size_t first, size_t *count, const struct pl_rule *r,
-    const char *s, size_t n)
+    const struct pl_match *m, const char *s, size_t n)
 {
 	struct pl_buf mb = { 0 };
 	size_t ms;
@@ -136,8 +136,12 @@ limit_hit(struct hits *h, size_t first, size_t *count, const struct pl_rule *r,
 	ms = first_visible(s, n);
 	add_hit(h, NULL, "postlint.match-limit", POSTLINT_WARNING, ms,
 	    next_char(s, n, ms));
-	pl_buf_printf(&mb, "rule %s hit the regex match limit on this "
-	    "post and was skipped", r->info.id);
+	if (pl_regex_budget_spent(m))
+		pl_buf_printf(&mb, "rule %s used up its time budget on this post "
+		    "and was skipped", r->info.id);
+	else
+		pl_buf_printf(&mb, "rule %s hit the regex match limit on this "
+		    "post and was skipped", r->info.id);
 	h->v[h->n - 1].message = mb.p;
 }
 
@@ -156,7 +160,7 @@ run_sequence(const struct pl_rule *r, struct post_run *pr, size_t limit,
 		(*count)++;
 	}
 	if (rc < 0)
-		limit_hit(h, first, count, r, pr->s, pr->n);
+		limit_hit(h, first, count, r, pr->m, pr->s, pr->n);
 }
 
 /* The sentence around [MS, ME): from the token after the last sentence
@@ -337,7 +341,7 @@ run_regex(const struct pl_rule *r, struct pl_match *m, const char *s,
 		if (rc < 0) {
 			/* The post is judged without this rule. */
 			pl_regex_end(m);
-			limit_hit(h, first, count, r, s, n);
+			limit_hit(h, first, count, r, m, s, n);
 			return;
 		}
 		if (me == ms) {   /* an empty match finds nothing to show */
@@ -882,6 +886,7 @@ pl_engine_check(const struct postlint_checker *chk, struct pl_match *m,
 			continue;
 		if (post->nsup > 0 && off_for_post(post, r))
 			continue;
+		pl_regex_budget(m);
 		if (r->kind == PL_RULE_SPELLING) {
 			struct speller_run sr = { chk, words.speller, r, post, s, &h,
 				&counts[i] };
@@ -918,8 +923,13 @@ pl_engine_check(const struct postlint_checker *chk, struct pl_match *m,
 		} else
 			run_regex(r, m, s, r->scope == PL_SCOPE_OPENING ? opening : n,
 			    &h, &counts[i], pf, i, unsure ? NULL : may);
-		if (r->nunless > 0 && h.n > before)
+		if (r->nunless > 0 && h.n > before) {
 			apply_unless(r, &pr, &h, before, &counts[i]);
+			/* exceptions that ran out of time leave the rule out,
+			 * not its findings unexcepted */
+			if (pl_regex_budget_spent(m))
+				limit_hit(&h, before, &counts[i], r, m, s, n);
+		}
 	}
 	/* parts of composites leave no finding and weigh nothing */
 	for (i = kept = 0; i < h.n; i++) {

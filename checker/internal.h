@@ -138,13 +138,20 @@ struct pl_regex;
 struct pl_match;   /* per-thread match state */
 
 #define PL_RE_CASELESS 0x1
+#define PL_RE_INTERNAL 0x2   /* ours: no time budget (see regex.c) */
 struct pl_regex *pl_regex_compile(const char *pat, size_t len, unsigned flags,
     size_t *erroffset, char *errmsg, size_t errlen);
 void pl_regex_free(struct pl_regex *re);
 struct pl_match *pl_match_new(void);
 void pl_match_free(struct pl_match *m);
+/* Each rule gets a budget of time on a post (see regex.c): this starts
+ * it; after pl_regex_next returned -1, whether the budget ran out (else
+ * a PCRE2 limit was hit). */
+void pl_regex_budget(struct pl_match *m);
+int pl_regex_budget_spent(const struct pl_match *m);
 /* Finds the next match at or after START.  Returns 1 and sets [*MS, *ME)
- * on a match, 0 when there is none, -1 when a match/depth/heap limit hit. */
+ * on a match, 0 when there is none, -1 when a match/depth/heap limit hit
+ * or the rule's time budget ran out. */
 int pl_regex_next(const struct pl_regex *re, struct pl_match *m,
     const char *s, size_t n, size_t start, size_t *ms, size_t *me);
 /*

@@ -4,6 +4,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "internal.h"
 
@@ -17,6 +18,23 @@
 #define DEPTH_LIMIT 5000
 #define HEAP_LIMIT_KIB 65536
 #define JIT_STACK_MAX (1024 * 1024)
+
+/*
+ * The match limit bounds the backtracking of one attempt, not the time of
+ * a scan: a pattern such as (?:.*z)? or [a-z]*(?:y|z) goes over the rest
+ * of the line at every position without counting as backtracking, which
+ * costs time in the square of the post's length.  PCRE2 has no measure of
+ * that work, so a pack's patterns are compiled with a callout at their
+ * start (see pl_regex_compile), which PCRE2 calls on each attempt, and a
+ * rule gets RULE_BUDGET_NS of its thread's CPU time on a post.  The clock
+ * is read only past CLOCK_AFTER attempts, every CLOCK_EVERY: a rule on an
+ * ordinary post never reads it.  On 1 MiB of ordinary text the slowest
+ * shipped rule takes a quarter of the budget.
+ */
+#define RULE_BUDGET_NS 1000000000L
+#define CLOCK_AFTER 256
+#define CLOCK_EVERY 64
+#define BUDGET_SPENT (-1000)   /* the callout's code to stop a match */
 
 /*
  * JIT compiling costs more than matching a short post does, so a pattern
@@ -57,6 +75,10 @@ struct pl_match {
 	struct pl_regex *grapheme;
 	struct alt_memo memo;
 	struct pl_stemmer *stemmer;   /* NULL until pl_match_stemmer */
+	/* the current rule's budget: see RULE_BUDGET_NS */
+	unsigned long attempts;
+	long long since;      /* the thread's CPU time at attempt CLOCK_AFTER */
+	int spent;
 };
 
 /* POSTLINT_NO_JIT=1 keeps patterns interpreted, for memory checkers such
@@ -67,6 +89,118 @@ use_jit(void)
 	const char *v = getenv("POSTLINT_NO_JIT");
 
 	return v == NULL || v[0] == '\0' || strcmp(v, "0") == 0;
+}
+
+/* PCRE2's options that may only open a pattern, as (*UTF) or
+ * (*LIMIT_MATCH=100): they stay in front of the callout. */
+static size_t
+leading_options(const char *pat, size_t len)
+{
+	static const char *const names[] = {
+		"UTF", "UCP", "NOTEMPTY", "NOTEMPTY_ATSTART", "NO_AUTO_POSSESS",
+		"NO_DOTSTAR_ANCHOR", "NO_JIT", "NO_START_OPT", "CR", "LF", "CRLF",
+		"ANYCRLF", "ANY", "NUL", "BSR_ANYCRLF", "BSR_UNICODE",
+		"LIMIT_HEAP", "LIMIT_DEPTH", "LIMIT_MATCH", "LIMIT_RECURSION",
+	};
+	size_t at = 0;
+
+	while (at + 2 < len && pat[at] == '(' && pat[at + 1] == '*') {
+		size_t e = at + 2, k, nl;
+
+		while (e < len && ((pat[e] >= 'A' && pat[e] <= 'Z') ||
+		    pat[e] == '_'))
+			e++;
+		nl = e - (at + 2);
+		for (k = 0; k < sizeof(names) / sizeof(*names); k++)
+			if (strlen(names[k]) == nl &&
+			    memcmp(names[k], pat + at + 2, nl) == 0)
+				break;
+		if (k == sizeof(names) / sizeof(*names))
+			break;
+		if (e < len && pat[e] == '=')
+			while (++e < len && pat[e] >= '0' && pat[e] <= '9')
+				;
+		if (e >= len || pat[e] != ')')
+			break;
+		at = e + 1;
+	}
+	return at;
+}
+
+/* Whether PAT's parentheses, outside escapes, \\Q...\\E and classes,
+ * never close a group that PAT did not open.  A # comment of extended
+ * mode is not seen as one: a ")" in it only costs a second compile. */
+static int
+closes_no_more(const char *pat, size_t len)
+{
+	size_t i = 0;
+	long depth = 0;
+
+	while (i < len) {
+		char c = pat[i++];
+
+		if (c == '\\') {
+			if (i < len && pat[i] == 'Q') {
+				while (i + 1 < len && !(pat[i] == '\\' &&
+				    pat[i + 1] == 'E'))
+					i++;
+				i += 2;
+			} else
+				i++;
+		} else if (c == '[') {
+			if (i < len && pat[i] == '^')
+				i++;
+			if (i < len && pat[i] == ']')
+				i++;
+			while (i < len && pat[i] != ']') {
+				if (pat[i] == '\\')
+					i++;
+				else if (pat[i] == '[' && i + 1 < len &&
+				    pat[i + 1] == ':') {
+					const char *e = memchr(pat + i + 2, ']',
+					    len - i - 2);
+
+					if (e != NULL && e[-1] == ':')
+						i = (size_t)(e - pat);
+				}
+				i++;
+			}
+			i++;
+		} else if (c == '(')
+			depth++;
+		else if (c == ')' && --depth < 0)
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * PAT as (?C255)(?:PAT\E): the callout runs at every attempt (see
+ * RULE_BUDGET_NS).  \E ends a \Q that runs to the end of PAT and is
+ * otherwise ignored; when a # comment of extended mode runs to the end,
+ * the group is closed on a line of its own, which that mode skips.  NULL
+ * when neither compiles: PAT itself is then compiled for its message.
+ */
+static pcre2_code *
+compile_bounded(const char *pat, size_t len, uint32_t opts)
+{
+	static const char *const ends[] = { "\\E)", "\\E\n)" };
+	struct pl_buf b = { 0 };
+	size_t lead = leading_options(pat, len), i;
+	pcre2_code *code = NULL;
+	PCRE2_SIZE off;
+	int ec;
+
+	for (i = 0; code == NULL && i < 2; i++) {
+		b.len = 0;
+		pl_buf_add(&b, pat, lead);
+		pl_buf_adds(&b, "(?C255)(?:");
+		pl_buf_add(&b, pat + lead, len - lead);
+		pl_buf_adds(&b, ends[i]);
+		code = pcre2_compile((PCRE2_SPTR)b.p, b.len, opts, &ec, &off, NULL);
+	}
+	pl_buf_free(&b);
+	return code;
 }
 
 struct pl_regex *
@@ -81,7 +215,26 @@ pl_regex_compile(const char *pat, size_t len, unsigned flags,
 
 	if (flags & PL_RE_CASELESS)
 		opts |= PCRE2_CASELESS;
-	code = pcre2_compile((PCRE2_SPTR)pat, len, opts, &ec, &off, NULL);
+	code = NULL;
+	if (flags & PL_RE_INTERNAL)
+		code = pcre2_compile((PCRE2_SPTR)pat, len, opts, &ec, &off, NULL);
+	else if (closes_no_more(pat, len) ||
+	    (code = pcre2_compile((PCRE2_SPTR)pat, len, opts, &ec, &off,
+	    NULL)) != NULL) {
+		/* a pattern that may close more groups than it opens was
+		 * compiled alone first: wrapped, its ")" would close the
+		 * wrapping group and could make a pattern of what is none */
+		pcre2_code_free(code);
+		if ((code = compile_bounded(pat, len, opts)) == NULL &&
+		    (code = pcre2_compile((PCRE2_SPTR)pat, len, opts, &ec, &off,
+		    NULL)) != NULL) {
+			pcre2_code_free(code);
+			snprintf(errmsg, errlen, "a pattern that cannot be held "
+			    "to the time budget");
+			*erroffset = 0;
+			return NULL;
+		}
+	}
 	if (code == NULL) {
 		PCRE2_UCHAR msg[256];
 
@@ -206,6 +359,50 @@ pl_regex_free(struct pl_regex *re)
 	free(re);
 }
 
+static long long
+thread_cpu_ns(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+		return 0;
+	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* PCRE2 calls this at each attempt of a pack's pattern (and at any
+ * callout the pattern holds): see RULE_BUDGET_NS. */
+static int
+on_attempt(pcre2_callout_block *cb, void *data)
+{
+	struct pl_match *m = data;
+	unsigned long a = ++m->attempts;
+
+	(void)cb;
+	if (a < CLOCK_AFTER || a % CLOCK_EVERY != 0)
+		return 0;
+	if (a == CLOCK_AFTER) {
+		m->since = thread_cpu_ns();
+		return 0;
+	}
+	if (thread_cpu_ns() - m->since <= RULE_BUDGET_NS)
+		return 0;
+	m->spent = 1;
+	return BUDGET_SPENT;
+}
+
+void
+pl_regex_budget(struct pl_match *m)
+{
+	m->attempts = 0;
+	m->spent = 0;
+}
+
+int
+pl_regex_budget_spent(const struct pl_match *m)
+{
+	return m->spent;
+}
+
 struct pl_match *
 pl_match_new(void)
 {
@@ -223,7 +420,8 @@ pl_match_new(void)
 	pcre2_set_depth_limit(m->mctx, DEPTH_LIMIT);
 	pcre2_set_heap_limit(m->mctx, HEAP_LIMIT_KIB);
 	pcre2_jit_stack_assign(m->mctx, NULL, m->jit);
-	m->grapheme = pl_regex_compile("\\X", 2, 0, &off, msg, sizeof(msg));
+	pcre2_set_callout(m->mctx, on_attempt, m);
+	m->grapheme = pl_regex_compile("\\X", 2, PL_RE_INTERNAL, &off, msg, sizeof(msg));
 	if (m->grapheme == NULL)   /* only on an allocation failure */
 		pl_nomem();
 	return m;
@@ -339,6 +537,8 @@ match_one(const struct pl_regex *re, struct pl_match *m, const char *s,
 	int rc;
 
 	/* The subject was validated when it was read. */
+	if (m->spent)
+		return -1;
 	rc = pcre2_match(code_for(re), (PCRE2_SPTR)s, n, start,
 	    PCRE2_NO_UTF_CHECK, m->md, m->mctx);
 	if (rc == PCRE2_ERROR_NOMATCH)

@@ -91,6 +91,35 @@ expect "catastrophic backtracking: match limit, other rules still run" 1 "" \
 check "match limit names the rule" grep -q '^aaa.txt:1:1: warning: rule backtrack.nested hit the regex match limit on this post and was skipped \[postlint.match-limit\]$' "$tmp/out"
 check "match limit: spam rule still found" grep -q 'spam.follow-begging' "$tmp/out"
 
+# A pattern that goes over the rest of the line at every position costs
+# time in the square of the line, which the match limit does not count:
+# each rule is held to its time budget on the post.  Twice the post must
+# not cost four times the time (both are bounded by the budget).
+scan_run() {
+	{ head -c "$1" /dev/zero | tr '\0' a; printf ' Follow me please\n'; } >scan.txt
+	"$bin" --no-config --no-spelling --rules "$top/tests/cli/packs/scan.xml" \
+	    --format=gcc --max-post-size=1M scan.txt >scan.out 2>scan.err
+}
+scan_once() {
+	scan_run 200000
+	local rc=$?
+	[ "$rc" = 1 ] && [ ! -s scan.err ] || { echo "exit $rc"; cat scan.err; return 1; }
+}
+check "scan at every position: exit 1, nothing on stderr" scan_once
+check "time budget names each rule" bash -c "[ \$(grep -c '^scan.txt:1:1: warning: rule scan\.[a-z]* used up its time budget on this post and was skipped \[postlint.match-limit\]\$' scan.out) = 3 ]"
+check "time budget: the other rules still run" grep -q 'spam.follow-begging' scan.out
+budget_ratio() {
+	local t0 t1 t2
+	t0=$(date +%s%N); scan_run 200000; t1=$(date +%s%N); scan_run 400000; t2=$(date +%s%N)
+	echo "200 KB: $(( (t1 - t0) / 1000000 )) ms, 400 KB: $(( (t2 - t1) / 1000000 )) ms"
+	[ $(( t2 - t1 )) -le $(( 3 * (t1 - t0) )) ]
+}
+check "time budget: twice the post costs at most 3 times the time" budget_ratio
+rm -f scan.txt scan.out scan.err
+expect "a pattern closing a group it did not open is refused" 2 \
+"postlint: $top/tests/cli/packs/unbalanced.xml:8: rule unbalanced.close: bad pattern at offset 1: unmatched closing parenthesis
+" "$bin" --no-config --no-spelling --rules "$top/tests/cli/packs/unbalanced.xml" ok.txt
+
 # ---- text ------------------------------------------------------------------
 
 printf 'We shipped it \xc0\xaf today.\n' >overlong.txt
