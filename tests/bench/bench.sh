@@ -183,15 +183,34 @@ for n in (20000, 40000):
             f.write("<item>\n<title>%s</title>\n<description>%s</description>\n</item>\n"
                     % (html.escape(t[:60]), html.escape(t)))
         f.write("</channel></rss>\n")
+    with open("%s/lines-%d.txt" % (sys.argv[2], n), "w", encoding="utf-8") as f:
+        f.write("\n".join(take) + "\n")
+# one post of about 240 and 480 KB in Markdown and HTML, paragraphs of the
+# corpus; a front matter of 10,000 and 20,000 tags
+for k in (1, 2):
+    paras = [" ".join(lines[(i * 7 + j) % len(lines)] for j in range(7)) for i in range(300 * k)]
+    with open("%s/long-%d.md" % (sys.argv[2], k), "w", encoding="utf-8") as f:
+        f.write("# A long post\n\n" + "\n\n".join(paras) + "\n")
+    with open("%s/long-%d.html" % (sys.argv[2], k), "w", encoding="utf-8") as f:
+        f.write("<html><body><h1>A long post</h1>\n")
+        f.write("".join("<p>%s</p>\n" % html.escape(p) for p in paras))
+        f.write("</body></html>\n")
+    with open("%s/tags-%d.md" % (sys.argv[2], k), "w", encoding="utf-8") as f:
+        f.write("---\ntitle: Tags\ntags:\n" + "".join("  - tag%d\n" % i for i in range(10000 * k)))
+        f.write("---\nRelease notes for the new build are up.\n")
 PY
-doubled() { # doubled LABEL FILE-N FILE-2N
-	local t1 t2 r1 r2
-	t1=$(median "$pl --no-config --no-spelling --format=jsonl $2")
-	t2=$(median "$pl --no-config --no-spelling --format=jsonl $3")
-	r1=$(rss "$pl --no-config --no-spelling --format=jsonl $2")
-	r2=$(rss "$pl --no-config --no-spelling --format=jsonl $3")
+doubled() { # doubled LABEL FILE-N FILE-2N [OPTION]
+	local t1 t2 r1 r2 o=${4:-}
+	t1=$(median "$pl --no-config --no-spelling --format=jsonl $o $2")
+	t2=$(median "$pl --no-config --no-spelling --format=jsonl $o $3")
+	r1=$(rss "$pl --no-config --no-spelling --format=jsonl $o $2")
+	r2=$(rss "$pl --no-config --no-spelling --format=jsonl $o $3")
 	printf '%-46s %9.3f s %8.2fx %5d MiB %8.2fx\n' "$1" "$t2" "$(echo "$t2 / $t1" | bc -l)" \
 		"$r2" "$(echo "$r2 / $r1" | bc -l)"
 }
 doubled "CSV, 20,000 -> 40,000 rows" "$q/queue-20000.csv" "$q/queue-40000.csv"
 doubled "RSS, 10,000 -> 20,000 items" "$q/feed-10000.rss" "$q/feed-20000.rss"
+doubled "text --each-line, 20,000 -> 40,000 lines" "$q/lines-20000.txt" "$q/lines-40000.txt" --each-line
+doubled "Markdown, one post of 240 -> 480 KB" "$q/long-1.md" "$q/long-2.md"
+doubled "HTML, one post of 240 -> 480 KB" "$q/long-1.html" "$q/long-2.html"
+doubled "front matter, 10,000 -> 20,000 tags" "$q/tags-1.md" "$q/tags-2.md"

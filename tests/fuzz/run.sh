@@ -19,15 +19,20 @@ for t in "$@"; do
 	bin=build-fuzz/fuzz_$t
 	work=build-fuzz/corpus/$t
 	mkdir -p "$work"
+	# -max_len reaches the size-driven paths: past fuzz_check's 64 KiB
+	# post limit, past 10,000 elements inside one element of a pack or a
+	# configuration; a front matter reaches 100,000 values by aliases and
+	# 64 levels of nesting in far less
+	max_len=262144
 	case $t in
 	check) extra=(tests/cli/sources) ;;
 	pack) extra=(rules tests/cli/packs) ;;
 	config) extra=(tests/cli/fixtures) ;;
-	frontmatter) extra=() ;;
+	frontmatter) extra=() max_len=65536 ;;
 	lsp) extra=() ;;
 	esac
 	log=build-fuzz/$t.log
-	"$bin" -max_total_time="$secs" -timeout=20 -rss_limit_mb=2048 -max_len=65536 \
+	"$bin" -max_total_time="$secs" -timeout=20 -rss_limit_mb=2048 -max_len="$max_len" \
 		-print_final_stats=1 -artifact_prefix="build-fuzz/crash-$t-" \
 		"$work" "tests/fuzz/seeds/$t" "${extra[@]}" >"$log" 2>&1
 	rc=$?
