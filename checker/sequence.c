@@ -8,10 +8,13 @@
 
 /*
  * A sequence that backtracks through optional steps and gaps could try
- * many ways through a long post; past this many step tries in one call
- * the rule gets postlint.match-limit, as a pattern does.
+ * many ways through a long post; past SEQ_BUDGET step tries in one call,
+ * and SEQ_PER_TOKEN more for each token the call starts from (a post of
+ * 200,000 tokens tries one step at each), the rule gets
+ * postlint.match-limit, as a pattern does.
  */
 #define SEQ_BUDGET 200000
+#define SEQ_PER_TOKEN 64
 
 /* Steps nest only one level (a <near> of token steps), and a sequence
  * has at most this many steps: packs are data from anywhere. */
@@ -1379,11 +1382,14 @@ pl_seq_next(const struct pl_seq *sq, const struct pl_tview *tv,
     size_t *ms, size_t *me)
 {
 	struct run r = { tv, m, s, token_limit(tv, limit), SEQ_BUDGET };
-	size_t i;
+	size_t i, first;
 
 	if (!feasible(sq, tv))
 		return 0;
-	for (i = token_from(tv, *at); i < r.limit; i++) {
+	first = token_from(tv, *at);
+	if (r.limit > first)
+		r.budget += SEQ_PER_TOKEN * (long)(r.limit - first);
+	for (i = first; i < r.limit; i++) {
 		long e = match_from(sq, 0, i, &r);
 
 		if (r.budget < 0)
