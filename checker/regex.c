@@ -127,7 +127,7 @@ leading_options(const char *pat, size_t len)
 	return at;
 }
 
-/* Whether PAT's parentheses, outside escapes, \\Q...\\E and classes,
+/* Whether PAT's parentheses, outside escapes, \Q...\E and classes,
  * never close a group that PAT did not open.  A # comment of extended
  * mode is not seen as one: a ")" in it only costs a second compile. */
 static int
@@ -178,28 +178,44 @@ closes_no_more(const char *pat, size_t len)
  * PAT as (?C255)(?:PAT\E): the callout runs at every attempt (see
  * RULE_BUDGET_NS).  \E ends a \Q that runs to the end of PAT and is
  * otherwise ignored; when a # comment of extended mode runs to the end,
- * the group is closed on a line of its own, which that mode skips.  NULL
- * when neither compiles: PAT itself is then compiled for its message.
+ * the group is closed on a line of its own, which that mode skips.
+ * A pattern that may close more groups than it opens is compiled alone
+ * first: wrapped, its ")" would close the wrapping group and could make a
+ * pattern of what is none.  NULL with *EC and *OFF set when PAT is no
+ * pattern; NULL with *EC 0 when it is one that cannot be wrapped.
  */
 static pcre2_code *
-compile_bounded(const char *pat, size_t len, uint32_t opts)
+compile_bounded(const char *pat, size_t len, uint32_t opts, int *ec,
+    PCRE2_SIZE *off)
 {
 	static const char *const ends[] = { "\\E)", "\\E\n)" };
 	struct pl_buf b = { 0 };
 	size_t lead = leading_options(pat, len), i;
 	pcre2_code *code = NULL;
-	PCRE2_SIZE off;
-	int ec;
 
+	if (!closes_no_more(pat, len)) {
+		if ((code = pcre2_compile((PCRE2_SPTR)pat, len, opts, ec, off,
+		    NULL)) == NULL)
+			return NULL;
+		pcre2_code_free(code);
+		code = NULL;
+	}
 	for (i = 0; code == NULL && i < 2; i++) {
 		b.len = 0;
 		pl_buf_add(&b, pat, lead);
 		pl_buf_adds(&b, "(?C255)(?:");
 		pl_buf_add(&b, pat + lead, len - lead);
 		pl_buf_adds(&b, ends[i]);
-		code = pcre2_compile((PCRE2_SPTR)b.p, b.len, opts, &ec, &off, NULL);
+		code = pcre2_compile((PCRE2_SPTR)b.p, b.len, opts, ec, off, NULL);
 	}
 	pl_buf_free(&b);
+	if (code == NULL && (code = pcre2_compile((PCRE2_SPTR)pat, len, opts,
+	    ec, off, NULL)) != NULL) {
+		/* it compiles alone but not wrapped: it would run unbudgeted */
+		pcre2_code_free(code);
+		code = NULL;
+		*ec = 0;
+	}
 	return code;
 }
 
@@ -215,25 +231,14 @@ pl_regex_compile(const char *pat, size_t len, unsigned flags,
 
 	if (flags & PL_RE_CASELESS)
 		opts |= PCRE2_CASELESS;
-	code = NULL;
-	if (flags & PL_RE_INTERNAL)
-		code = pcre2_compile((PCRE2_SPTR)pat, len, opts, &ec, &off, NULL);
-	else if (closes_no_more(pat, len) ||
-	    (code = pcre2_compile((PCRE2_SPTR)pat, len, opts, &ec, &off,
-	    NULL)) != NULL) {
-		/* a pattern that may close more groups than it opens was
-		 * compiled alone first: wrapped, its ")" would close the
-		 * wrapping group and could make a pattern of what is none */
-		pcre2_code_free(code);
-		if ((code = compile_bounded(pat, len, opts)) == NULL &&
-		    (code = pcre2_compile((PCRE2_SPTR)pat, len, opts, &ec, &off,
-		    NULL)) != NULL) {
-			pcre2_code_free(code);
-			snprintf(errmsg, errlen, "a pattern that cannot be held "
-			    "to the time budget");
-			*erroffset = 0;
-			return NULL;
-		}
+	code = flags & PL_RE_INTERNAL ?
+	    pcre2_compile((PCRE2_SPTR)pat, len, opts, &ec, &off, NULL) :
+	    compile_bounded(pat, len, opts, &ec, &off);
+	if (code == NULL && ec == 0) {
+		snprintf(errmsg, errlen, "a pattern that cannot be held to the "
+		    "time budget");
+		*erroffset = 0;
+		return NULL;
 	}
 	if (code == NULL) {
 		PCRE2_UCHAR msg[256];
@@ -378,12 +383,10 @@ on_attempt(pcre2_callout_block *cb, void *data)
 	unsigned long a = ++m->attempts;
 
 	(void)cb;
-	if (a < CLOCK_AFTER || a % CLOCK_EVERY != 0)
-		return 0;
-	if (a == CLOCK_AFTER) {
+	if (a == CLOCK_AFTER)
 		m->since = thread_cpu_ns();
+	if (a <= CLOCK_AFTER || a % CLOCK_EVERY != 0)
 		return 0;
-	}
 	if (thread_cpu_ns() - m->since <= RULE_BUDGET_NS)
 		return 0;
 	m->spent = 1;
@@ -421,7 +424,8 @@ pl_match_new(void)
 	pcre2_set_heap_limit(m->mctx, HEAP_LIMIT_KIB);
 	pcre2_jit_stack_assign(m->mctx, NULL, m->jit);
 	pcre2_set_callout(m->mctx, on_attempt, m);
-	m->grapheme = pl_regex_compile("\\X", 2, PL_RE_INTERNAL, &off, msg, sizeof(msg));
+	m->grapheme = pl_regex_compile("\\X", 2, PL_RE_INTERNAL, &off, msg,
+	    sizeof(msg));
 	if (m->grapheme == NULL)   /* only on an allocation failure */
 		pl_nomem();
 	return m;
