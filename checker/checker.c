@@ -311,20 +311,20 @@ postlint_checker_set_render(struct postlint_checker *chk, int format,
 	chk->render_flags = flags;
 }
 
-const char *
+size_t
 postlint_stem(const struct postlint_checker *chk, const char *word, size_t len,
-    size_t *stem_len)
+    char *out, size_t cap)
 {
 	struct pl_speller *sp = chk->spelling ? pl_checker_speller(chk, NULL,
 	    NULL) : NULL;
-	const struct pl_spell_entry *e = sp ? pl_speller_lookup(sp, word, len) :
-	    NULL;
 
-	if (e == NULL) {
-		*stem_len = len;
-		return word;
-	}
-	return pl_speller_stem(sp, e, stem_len);
+	if (sp != NULL)
+		return pl_speller_stem(sp, word, len, out, cap);
+	if (len >= cap)
+		len = cap - 1;
+	memcpy(out, word, len);
+	out[len] = '\0';
+	return len;
 }
 
 /* A lexicon also holds its words' stems (see stem.c), so "deploys" in a
@@ -507,18 +507,13 @@ postlint_checker_find_rule(const struct postlint_checker *chk, const char *id)
 
 size_t
 postlint_suggest(const struct postlint_checker *chk, const char *word,
-    size_t len, const char *const **out)
+    size_t len, char **out)
 {
 	struct pl_speller *sp;
-	const struct pl_spell_entry *e;
-	size_t n = 0;
 
-	*out = NULL;
-	if (!chk->spelling || (sp = pl_checker_speller(chk, NULL, NULL)) ==
-	    NULL || (e = pl_speller_lookup(sp, word, len)) == NULL)
+	if (!chk->spelling || (sp = pl_checker_speller(chk, NULL, NULL)) == NULL)
 		return 0;
-	pl_speller_suggest(sp, e, out, &n);
-	return n;
+	return pl_speller_suggest(sp, word, len, out);
 }
 
 struct fired {

@@ -37,6 +37,21 @@ add_hit(struct hits *h, const struct pl_rule *r, const char *id, int sev,
 	x->nsugg = 0;
 }
 
+/* Frees what a hit owns, when it is dropped or turned into a finding. */
+static void
+hit_free(struct pl_hit *x)
+{
+	size_t i;
+
+	free(x->message);
+	for (i = 0; i < x->nsugg; i++)
+		free(x->sugg[i]);
+	free(x->sugg);
+	x->message = NULL;
+	x->sugg = NULL;
+	x->nsugg = 0;
+}
+
 /* A pack for "en" runs on "en", "en_US" and "en_GB"; "*" runs on all. */
 static int
 lang_ok(const char *rule_lang, const char *post_lang)
@@ -287,7 +302,7 @@ apply_unless(const struct pl_rule *r, struct post_run *pr, struct hits *h,
 		if (drop) {
 			if (*count > 0)
 				(*count)--;
-			free(h->v[i].message);
+			hit_free(&h->v[i]);
 			continue;
 		}
 		h->v[kept++] = h->v[i];
@@ -398,7 +413,6 @@ spell_word(struct speller_run *sr, size_t start, size_t n, int names_ok)
 	char buf[128];
 	size_t i, upper = 0, lower = 0, letters = 0, k;
 	int inner_upper = 0, rejected;
-	const struct pl_spell_entry *e;
 
 	if (n == 0 || n >= sizeof(buf))
 		return;
@@ -450,8 +464,7 @@ spell_word(struct speller_run *sr, size_t start, size_t n, int names_ok)
 			    buf[i];
 		rejected = pl_set_has(&sr->chk->reject, low, k);
 	}
-	e = rejected ? NULL : pl_speller_lookup(sr->sp, buf, k);
-	if (!rejected && (e == NULL || pl_speller_correct(sr->sp, e)))
+	if (!rejected && pl_speller_correct(sr->sp, buf, k))
 		return;
 	if (*sr->count < MAX_FINDINGS_PER_RULE) {
 		add_hit(sr->h, sr->r, sr->r->info.id, sr->r->info.severity, start,
@@ -463,9 +476,12 @@ spell_word(struct speller_run *sr, size_t start, size_t n, int names_ok)
 			    "of rejected words", (int)n, w);
 			sr->h->v[sr->h->n - 1].message = mb.p;
 		}
-		if (e != NULL && sr->chk->cfg->suggest)
-			pl_speller_suggest(sr->sp, e, &sr->h->v[sr->h->n - 1].sugg,
-			    &sr->h->v[sr->h->n - 1].nsugg);
+		if (!rejected && sr->chk->cfg->suggest) {
+			struct pl_hit *x = &sr->h->v[sr->h->n - 1];
+
+			x->sugg = pl_calloc(PL_MAX_SUGGESTIONS, sizeof(*x->sugg));
+			x->nsugg = pl_speller_suggest(sr->sp, buf, k, x->sugg);
+		}
 	}
 	(*sr->count)++;
 }
@@ -672,7 +688,7 @@ drop_nested(struct hits *h, const struct pl_rules *rs, size_t *counts)
 		if (nested) {
 			if (counts[a->rule - rs->v] > 0)
 				counts[a->rule - rs->v]--;
-			free(a->message);
+			hit_free(a);
 			continue;
 		}
 		h->v[kept++] = *a;
@@ -937,7 +953,7 @@ pl_engine_check(const struct postlint_checker *chk, struct pl_match *m,
 
 		if (r != NULL && r->part && r != post->only) {
 			counts[r - rs->v] = 0;
-			free(h.v[i].message);
+			hit_free(&h.v[i]);
 			continue;
 		}
 		h.v[kept++] = h.v[i];
@@ -975,7 +991,7 @@ pl_engine_check(const struct postlint_checker *chk, struct pl_match *m,
 		if (post->nsup > 0 && suppressed(post, h.v[i].rule, a.line)) {
 			if (h.v[i].rule != NULL && counts[h.v[i].rule - rs->v] > 0)
 				counts[h.v[i].rule - rs->v]--;
-			free(h.v[i].message);
+			hit_free(&h.v[i]);
 			continue;
 		}
 		h.v[kept++] = h.v[i];
@@ -1034,16 +1050,25 @@ pl_engine_check(const struct postlint_checker *chk, struct pl_match *m,
 			    pl_pool_strndup(&res->pool, x->message, strlen(x->message)) :
 			    expand(&res->pool, x->rule->info.message, &mt,
 			    s + x->start, x->end - x->start);
-			free(x->message);
-			f->nsuggestions = x->sugg ? x->nsugg : x->rule->nsuggest;
-			f->suggestions = x->sugg ? x->sugg :
-			    (const char *const *)x->rule->suggest;
+			if (x->sugg != NULL) {
+				const char **sv = pl_pool_alloc(&res->pool,
+				    (x->nsugg + 1) * sizeof(*sv));
+
+				for (j = 0; j < x->nsugg; j++)
+					sv[j] = pl_pool_strndup(&res->pool, x->sugg[j],
+					    strlen(x->sugg[j]));
+				f->nsuggestions = x->nsugg;
+				f->suggestions = sv;
+			} else {
+				f->nsuggestions = x->rule->nsuggest;
+				f->suggestions = (const char *const *)x->rule->suggest;
+			}
 		} else {
 			f->category = "postlint";
 			f->message = pl_pool_strndup(&res->pool, x->message,
 			    strlen(x->message));
-			free(x->message);
 		}
+		hit_free(x);
 	}
 	free(h.v);
 	free(counts);

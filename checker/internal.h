@@ -200,27 +200,32 @@ unsigned pl_uclass_get(struct pl_uclass *uc, uint32_t cp);
 /* ---- spell.c: the only file that touches Hunspell ---- */
 
 struct pl_speller;
-struct pl_spell_entry;
 struct pl_strlist;
+/* Words whose verdict, stem and suggestions a speller keeps: the most
+ * recently used ones (postlint(1) SECURITY gives the figure). */
+#define PL_SPELL_CACHE 131072
+#define PL_MAX_SUGGESTIONS 5
 /* The dictionary for LANG from the system folders (or DATADIR/dicts/
  * hunspell), with the team's word lists DATADIR/dicts/LL/ *.dic added
- * and ACCEPT taken as correct.  NULL with ERR set when there is none. */
+ * and ACCEPT taken as correct.  NULL with ERR set when there is none.
+ * Safe from several threads; nothing returned points into the speller. */
 struct pl_speller *pl_speller_new(const char *lang, const char *datadir,
     const struct pl_strlist *accept, struct postlint_error *err);
 void pl_speller_free(struct pl_speller *sp);
-/* The cached verdict on a word; NULL for an empty or absurdly long one.
- * Valid for the speller's life; safe from several threads. */
-const struct pl_spell_entry *pl_speller_lookup(struct pl_speller *sp,
-    const char *w, size_t n);
-/* Whether the word is correct; asks Hunspell the first time. */
-int pl_speller_correct(struct pl_speller *sp, const struct pl_spell_entry *e);
-/* The word's stem (the word itself when Hunspell knows none); worked
- * out the first time. */
-const char *pl_speller_stem(struct pl_speller *sp,
-    const struct pl_spell_entry *e, size_t *len);
-/* Up to 5 suggestions, computed once per word. */
-void pl_speller_suggest(struct pl_speller *sp, const struct pl_spell_entry *e,
-    const char *const **sugg, size_t *nsugg);
+/* Whether the word is correct; an empty or absurdly long one is. */
+int pl_speller_correct(struct pl_speller *sp, const char *w, size_t n);
+/* The word's stem (the word itself when Hunspell knows none) copied to
+ * OUT as a string of at most CAP - 1 bytes; returns its length. */
+size_t pl_speller_stem(struct pl_speller *sp, const char *w, size_t n,
+    char *out, size_t cap);
+/* Up to PL_MAX_SUGGESTIONS suggestions into OUT, each the caller's to
+ * free; returns how many. */
+size_t pl_speller_suggest(struct pl_speller *sp, const char *w, size_t n,
+    char **out);
+/* For tests: how many words the cache holds, and whether it holds W
+ * (without making it recently used). */
+size_t pl_speller_cached(struct pl_speller *sp);
+int pl_speller_holds(struct pl_speller *sp, const char *w, size_t n);
 
 /* ---- tokens.c ---- */
 
@@ -781,7 +786,7 @@ struct pl_hit {
 	size_t src, src_end;      /* window offsets */
 	long line;                /* where it starts, for suppressions */
 	char *message;            /* owned when not the rule's */
-	const char *const *sugg;  /* spelling suggestions (the speller's) */
+	char **sugg;              /* spelling suggestions, the hit's own */
 	size_t nsugg;
 };
 

@@ -652,16 +652,18 @@ code_action(struct server *sv, json_t *params)
 			size_t b = position_byte(d, int_at(en, "line"),
 			    int_at(en, "character"));
 			struct lsp_checker *lc = checker_for(sv, d->path);
-			const char *const *list;
+			char *list[POSTLINT_MAX_SUGGESTIONS];
 			size_t n;
 
 			if (lc->chk == NULL || b <= a || int_at(st, "line") < 0 ||
 			    asked >= MAX_SUGGESTED_WORDS)
 				continue;
 			asked++;
-			n = postlint_suggest(lc->chk, d->text + a, b - a, &list);
-			for (j = 0; j < n; j++)
+			n = postlint_suggest(lc->chk, d->text + a, b - a, list);
+			for (j = 0; j < n; j++) {
 				add_fix(actions, uri, g, list[j], j == 0);
+				free(list[j]);
+			}
 		}
 	}
 	return actions;

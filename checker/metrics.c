@@ -457,14 +457,15 @@ pl_metrics_compute(struct pl_uclass *uc, struct pl_match *m,
 			if (t->length >= 2 && !pl_set_has(words->stop, buf, len) &&
 			    !pl_set_has(words->filler, buf, len)) {
 				/* "runs" and "running" are one word: count stems */
-				const char *key = buf;
-				size_t klen = len;
-				const struct pl_spell_entry *e = words->speller ?
-				    pl_speller_lookup(words->speller, buf, len) : NULL;
+				char key[128];
+				size_t klen = words->speller ?
+				    pl_speller_stem(words->speller, buf, len, key,
+				    sizeof(key)) : 0;
 
-				if (e != NULL)
-					key = pl_speller_stem(words->speller, e, &klen);
-				pl_set_add(&content, key, klen);
+				if (words->speller != NULL)
+					pl_set_add(&content, key, klen);
+				else
+					pl_set_add(&content, buf, len);
 				if (words->nniche > 0) {
 					/* Snowball's stems, which do not depend
 					 * on a dictionary (see stem.c) */

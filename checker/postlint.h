@@ -193,21 +193,23 @@ size_t postlint_checker_test_rules(const struct postlint_checker *chk,
 /*
  * The stem of a word by the configured language's Hunspell dictionary
  * ("running" -> "run"), or the word itself when Hunspell knows none or
- * spelling is off.  The result is valid until the checker is freed;
- * *STEM_LEN gets its length.
+ * spelling is off, copied to OUT as a string of at most CAP - 1 bytes
+ * (CAP at least 1).  Returns its length.
  */
-const char *postlint_stem(const struct postlint_checker *chk, const char *word,
-    size_t len, size_t *stem_len);
+size_t postlint_stem(const struct postlint_checker *chk, const char *word,
+    size_t len, char *out, size_t cap);
 
 /*
- * Spelling suggestions for WORD (up to 5) from the configured language's
- * dictionary, computed on demand: this is how an editor gets quick fixes
- * for a misspelling reported with suggestions off.  Returns how many;
- * *OUT is valid until the checker is freed.  0 when spelling is off or
- * the dictionary cannot be loaded.
+ * Spelling suggestions for WORD (up to POSTLINT_MAX_SUGGESTIONS) from the
+ * configured language's dictionary, computed on demand: this is how an
+ * editor gets quick fixes for a misspelling reported with suggestions
+ * off.  OUT has room for POSTLINT_MAX_SUGGESTIONS strings, each the
+ * caller's to free with free().  Returns how many; 0 when spelling is off
+ * or the dictionary cannot be loaded.
  */
+#define POSTLINT_MAX_SUGGESTIONS 5
 size_t postlint_suggest(const struct postlint_checker *chk, const char *word,
-    size_t len, const char *const **out);
+    size_t len, char **out);
 
 /* ------------------------------------------------------------------ */
 /* Tokens, for callers that want the words of a text.                  */

@@ -20,23 +20,45 @@ static const char *const dict_dirs[] = {
 	"/usr/local/share/hunspell", NULL
 };
 
-#define MAX_SUGGESTIONS 5
 static char not_yet;
 #define NOT_YET (&not_yet)   /* an entry's stem not worked out yet */
 #define MAX_WORD 100
 
+/*
+ * The cache of lookups: each distinct word is asked of Hunspell once
+ * while it stays in the cache, which holds the PL_SPELL_CACHE words used
+ * most recently (a post's words are mostly the words of the posts before
+ * it).  The words are spread over shards by hash, each with its own lock
+ * and its own least-recently-used list, so threads seldom wait for each
+ * other.  Nothing outside this file holds an entry: what callers get is
+ * copied out under the shard's lock, so an entry may go at any time.
+ */
+#define NSHARD 64
+#define SHARD_CAP (PL_SPELL_CACHE / NSHARD)
+
+struct link {
+	struct link *next, *prev;
+};
 /* A word of the cache.  Whether it is correct and its stem are each
  * worked out when first asked for: posts ask the stem of the lowercase
  * content word and the verdict on the word as written, so most entries
  * need only one of the two. */
 struct entry {
+	struct link lru;               /* first: the shard's list, newest first */
+	struct entry *chain;           /* the next in its bucket */
 	size_t len, hash;
-	atomic_int known;      /* Hunspell's verdict; -1: not asked yet */
-	_Atomic(char *) stem;  /* NOT_YET, or NULL: the word is its own stem */
+	signed char known;     /* Hunspell's verdict; -1: not asked yet */
+	signed char nsugg;     /* -1: no suggestions made yet */
+	char *stem;            /* NOT_YET, or NULL: the word is its own stem */
 	char **sugg;
-	size_t nsugg;
-	int suggested;
 	char word[];           /* in the entry: one cache miss a lookup, not two */
+};
+
+struct shard {
+	pthread_mutex_t m;
+	struct entry **bucket;         /* SHARD_CAP chains, made when first used */
+	struct link lru;               /* lru.next is the newest, lru.prev the oldest */
+	size_t n;
 };
 
 /* One Hunspell instance and its converters.  Hunspell is not
@@ -47,19 +69,6 @@ struct hun {
 	pthread_mutex_t m;
 };
 #define MAX_HUN 4
-
-/* The cache's table.  Readers take no lock: a slot, once set, never
- * changes, and a table outgrown is kept (older) until the speller goes,
- * since a reader may still be in it. */
-struct slot {
-	_Atomic(struct entry *) e;
-	atomic_size_t hash;    /* the entry's, set before e: probes skip others */
-};
-struct table {
-	size_t cap;
-	struct table *older;
-	struct slot slots[];
-};
 
 struct pl_speller {
 	int utf8;              /* else words are converted for the dictionary */
@@ -72,10 +81,7 @@ struct pl_speller {
 	atomic_size_t nhun;
 	atomic_size_t maxhun;
 	pthread_mutex_t more;      /* making an instance */
-	pthread_mutex_t insert;    /* adding to the cache */
-	pthread_mutex_t suggest;   /* making suggestions for an entry */
-	_Atomic(struct table *) tab;
-	size_t n;
+	struct shard shard[NSHARD];
 	struct pl_set accept;  /* config words, compared as written */
 	struct pl_lemmas lemmas;   /* irregular forms and their lemmas */
 };
@@ -216,8 +222,11 @@ pl_speller_new(const char *lang, const char *datadir,
 	for (i = 0; i < MAX_HUN; i++)
 		pthread_mutex_init(&sp->hun[i].m, NULL);
 	pthread_mutex_init(&sp->more, NULL);
-	pthread_mutex_init(&sp->insert, NULL);
-	pthread_mutex_init(&sp->suggest, NULL);
+	for (i = 0; i < NSHARD; i++) {
+		pthread_mutex_init(&sp->shard[i].m, NULL);
+		sp->shard[i].lru.next = sp->shard[i].lru.prev =
+		    &sp->shard[i].lru;
+	}
 	{
 		long cores = sysconf(_SC_NPROCESSORS_ONLN);
 
@@ -255,31 +264,36 @@ pl_speller_new(const char *lang, const char *datadir,
 	return sp;
 }
 
+static void
+entry_free(struct entry *e)
+{
+	signed char i;
+
+	for (i = 0; i < e->nsugg; i++)
+		free(e->sugg[i]);
+	free(e->sugg);
+	if (e->stem != NOT_YET)
+		free(e->stem);
+	free(e);
+}
+
 void
 pl_speller_free(struct pl_speller *sp)
 {
-	struct table *t, *older;
-	size_t i, j;
+	size_t i;
 
 	if (sp == NULL)
 		return;
-	t = atomic_load(&sp->tab);
-	for (i = 0; t != NULL && i < t->cap; i++) {
-		struct entry *e = atomic_load_explicit(&t->slots[i].e,
-		    memory_order_relaxed);
+	for (i = 0; i < NSHARD; i++) {
+		struct shard *sh = &sp->shard[i];
+		struct link *l, *next;
 
-		if (e == NULL)
-			continue;
-		for (j = 0; j < e->nsugg; j++)
-			free(e->sugg[j]);
-		free(e->sugg);
-		if (atomic_load(&e->stem) != NOT_YET)
-			free(atomic_load(&e->stem));
-		free(e);
-	}
-	for (; t != NULL; t = older) {
-		older = t->older;
-		free(t);
+		for (l = sh->lru.next; l != &sh->lru; l = next) {
+			next = l->next;
+			entry_free((struct entry *)l);
+		}
+		free(sh->bucket);
+		pthread_mutex_destroy(&sh->m);
 	}
 	pl_set_free(&sp->accept);
 	pl_lemmas_free(&sp->lemmas);
@@ -291,8 +305,6 @@ pl_speller_free(struct pl_speller *sp)
 		free(sp->extra[i]);
 	free(sp->extra);
 	pthread_mutex_destroy(&sp->more);
-	pthread_mutex_destroy(&sp->insert);
-	pthread_mutex_destroy(&sp->suggest);
 	free(sp);
 }
 
@@ -306,18 +318,6 @@ hash(const char *s, size_t n)
 	h *= 0xff51afd7ed558ccdULL;
 	h ^= h >> 33;
 	return (size_t)h;
-}
-
-/* Adds E to T, which has room (the caller holds sp->insert). */
-static void
-table_put(struct table *t, struct entry *e)
-{
-	size_t i = e->hash & (t->cap - 1);
-
-	while (atomic_load_explicit(&t->slots[i].e, memory_order_relaxed) != NULL)
-		i = (i + 1) & (t->cap - 1);
-	atomic_store_explicit(&t->slots[i].hash, e->hash, memory_order_relaxed);
-	atomic_store_explicit(&t->slots[i].e, e, memory_order_release);
 }
 
 /* Takes an instance of Hunspell: a free one, else a new one while there
@@ -380,38 +380,161 @@ irregular(struct pl_speller *sp, const char *w, size_t n)
 	return lem != NULL ? pl_strdup(lem) : NULL;
 }
 
-/* Hunspell's verdict on E, asked once per entry (the caller holds U).
- * Threads asking at once get the same answer. */
-static int
-hun_knows(struct pl_speller *sp, struct hun *u, struct entry *e)
+static void
+lock(struct shard *sh)
 {
-	int k = atomic_load_explicit(&e->known, memory_order_acquire);
+	int i;
 
-	if (k < 0) {
-		char *dw = dic_word(sp, u, e->word, e->len);
+	/* held for a few hundred cycles: spin a little before sleeping, as
+	 * a futex wait and wake costs more than that */
+	for (i = 0; i < 64; i++)
+		if (pthread_mutex_trylock(&sh->m) == 0)
+			return;
+	pthread_mutex_lock(&sh->m);
+}
 
-		k = dw != NULL && Hunspell_spell(u->h, dw) != 0;
-		free(dw);
-		atomic_store_explicit(&e->known, k, memory_order_release);
-	}
+static void
+unlock(struct shard *sh)
+{
+	pthread_mutex_unlock(&sh->m);
+}
+
+/* The shard of a word of hash H: bits above the bucket's. */
+static struct shard *
+shard_of(struct pl_speller *sp, size_t h)
+{
+	return &sp->shard[(h / SHARD_CAP) % NSHARD];
+}
+
+static void
+lru_unlink(struct link *l)
+{
+	l->prev->next = l->next;
+	l->next->prev = l->prev;
+}
+
+static void
+lru_push(struct shard *sh, struct link *l)
+{
+	l->next = sh->lru.next;
+	l->prev = &sh->lru;
+	sh->lru.next->prev = l;
+	sh->lru.next = l;
+}
+
+/* The entry of W in SH, made the newest; NULL when it is not there.
+ * The caller holds SH's lock. */
+static struct entry *
+get(struct shard *sh, const char *w, size_t n, size_t h)
+{
+	struct entry *e;
+
+	if (sh->bucket == NULL)
+		return NULL;
+	for (e = sh->bucket[h % SHARD_CAP]; e != NULL; e = e->chain)
+		if (e->hash == h && e->len == n && memcmp(e->word, w, n) == 0) {
+			if (sh->lru.next != &e->lru) {
+				lru_unlink(&e->lru);
+				lru_push(sh, &e->lru);
+			}
+			return e;
+		}
+	return NULL;
+}
+
+/* Drops the least recently used entry of SH (the caller holds its lock). */
+static void
+evict(struct shard *sh)
+{
+	struct entry *e = (struct entry *)sh->lru.prev, **pp;
+
+	for (pp = &sh->bucket[e->hash % SHARD_CAP]; *pp != e; pp = &(*pp)->chain)
+		;
+	*pp = e->chain;
+	lru_unlink(&e->lru);
+	entry_free(e);
+	sh->n--;
+}
+
+/* The entry of W in SH, made when it is not there; a full shard first
+ * drops its least recently used word.  The caller holds SH's lock. */
+static struct entry *
+put(struct shard *sh, const char *w, size_t n, size_t h)
+{
+	struct entry *e = get(sh, w, n, h), **b;
+
+	if (e != NULL)
+		return e;
+	if (sh->bucket == NULL)
+		sh->bucket = pl_calloc(SHARD_CAP, sizeof(*sh->bucket));
+	if (sh->n == SHARD_CAP)
+		evict(sh);
+	e = pl_calloc(1, sizeof(*e) + n + 1);
+	memcpy(e->word, w, n);
+	e->len = n;
+	e->hash = h;
+	e->known = e->nsugg = -1;
+	e->stem = NOT_YET;
+	b = &sh->bucket[h % SHARD_CAP];
+	e->chain = *b;
+	*b = e;
+	lru_push(sh, &e->lru);
+	sh->n++;
+	return e;
+}
+
+/* Copies N bytes of S to OUT as a string of at most CAP - 1 bytes. */
+static size_t
+copy_out(char *out, size_t cap, const char *s, size_t n)
+{
+	if (n >= cap)
+		n = cap - 1;
+	memcpy(out, s, n);
+	out[n] = '\0';
+	return n;
+}
+
+/* Hunspell's own verdict on W, in instance U (NULL: take one). */
+static int
+ask(struct pl_speller *sp, struct hun *u, const char *w, size_t n)
+{
+	struct hun *mine = u == NULL ? hun_take(sp) : NULL;
+	char *dw = dic_word(sp, u ? u : mine, w, n);
+	int k = dw != NULL && Hunspell_spell((u ? u : mine)->h, dw) != 0;
+
+	free(dw);
+	if (mine != NULL)
+		hun_give(mine);
 	return k;
 }
 
 /* Whether W is a word of the dictionary: through the cache, since the
- * same words come up as words of posts and as stems of others. */
+ * same words come up as words of posts and as stems of others.  U is
+ * an instance the caller holds, or NULL.  Two threads asking at once
+ * each ask Hunspell, and get the same answer. */
 static int
 known(struct pl_speller *sp, struct hun *u, const char *w, size_t n)
 {
-	struct entry *e = (struct entry *)pl_speller_lookup(sp, w, n);
-	char *dw;
-	int ok;
+	size_t h;
+	struct shard *sh;
+	struct entry *e;
+	int k;
 
-	if (e != NULL)
-		return hun_knows(sp, u, e);
-	dw = dic_word(sp, u, w, n);
-	ok = dw != NULL && Hunspell_spell(u->h, dw) != 0;
-	free(dw);
-	return ok;
+	if (n == 0 || n > MAX_WORD)
+		return ask(sp, u, w, n);
+	h = hash(w, n);
+	sh = shard_of(sp, h);
+	lock(sh);
+	e = get(sh, w, n, h);
+	k = e != NULL ? e->known : -1;
+	unlock(sh);
+	if (k >= 0)
+		return k;
+	k = ask(sp, u, w, n);
+	lock(sh);
+	put(sh, w, n, h)->known = (signed char)k;
+	unlock(sh);
+	return k;
 }
 
 /* One step towards the stem: Hunspell's shortest stem, else a regular
@@ -492,168 +615,147 @@ stem_of(struct pl_speller *sp, struct hun *u, const char *w, size_t n)
 	return cur;
 }
 
-/*
- * Each distinct word is looked up once per speller: the cache keeps
- * whether it is correct and its stem.  Entries never move or change once
- * made (suggestions are added once, under the lock), so callers may keep
- * the pointer for the speller's life.
- */
-static struct entry *
-find(struct pl_speller *sp, const char *w, size_t n, size_t h)
+/* Whether the word is correct: on the configuration's list, or known to
+ * Hunspell. */
+int
+pl_speller_correct(struct pl_speller *sp, const char *w, size_t n)
 {
-	struct table *t = atomic_load_explicit(&sp->tab, memory_order_acquire);
-	size_t i;
-
-	if (t == NULL)
-		return NULL;
-	for (i = h & (t->cap - 1);; i = (i + 1) & (t->cap - 1)) {
-		struct entry *e = atomic_load_explicit(&t->slots[i].e,
-		    memory_order_acquire);
-
-		if (e == NULL)
-			return NULL;
-		if (atomic_load_explicit(&t->slots[i].hash, memory_order_relaxed) ==
-		    h && e->len == n && memcmp(e->word, w, n) == 0)
-			return e;
-	}
+	if (n == 0 || n > MAX_WORD)
+		return 1;
+	return known(sp, NULL, w, n) || pl_set_has(&sp->accept, w, n);
 }
 
-/*
- * Most words were seen before and are found without a lock.  A new word
- * is added under the insert lock, unless another thread added it in the
- * meantime (then that entry is kept and this one dropped).
- */
-const struct pl_spell_entry *
-pl_speller_lookup(struct pl_speller *sp, const char *w, size_t n)
+/* The stem, worked out once while the word is cached; when two threads
+ * race, the first to store it wins and the other's copy is dropped. */
+size_t
+pl_speller_stem(struct pl_speller *sp, const char *w, size_t n, char *out,
+    size_t cap)
 {
-	struct entry *e, *had;
-	struct table *t;
-	size_t h, i;
+	size_t h, len;
+	struct shard *sh;
+	struct entry *e;
+	struct hun *u;
+	char *mine;
 
 	if (n == 0 || n > MAX_WORD)
-		return NULL;
+		return copy_out(out, cap, w, n);
 	h = hash(w, n);
-	if ((e = find(sp, w, n, h)) != NULL)
-		return (const struct pl_spell_entry *)e;
-	e = pl_calloc(1, sizeof(*e) + n + 1);
-	memcpy(e->word, w, n);
-	e->len = n;
-	e->hash = h;
-	atomic_init(&e->known, -1);
-	atomic_init(&e->stem, NOT_YET);
-
-	/* held for a few hundred cycles: spin a little before sleeping, as
-	 * a futex wait and wake costs more than that */
-	for (i = 0; i < 64 && pthread_mutex_trylock(&sp->insert) != 0; i++)
-		;
-	if (i == 64)
-		pthread_mutex_lock(&sp->insert);
-	if ((had = find(sp, w, n, h)) != NULL) {
-		pthread_mutex_unlock(&sp->insert);
-		free(e);
-		return (const struct pl_spell_entry *)had;
+	sh = shard_of(sp, h);
+	lock(sh);
+	e = get(sh, w, n, h);
+	if (e != NULL && e->stem != NOT_YET) {
+		len = e->stem ? copy_out(out, cap, e->stem, strlen(e->stem)) :
+		    copy_out(out, cap, w, n);
+		unlock(sh);
+		return len;
 	}
-	t = atomic_load_explicit(&sp->tab, memory_order_relaxed);
-	if (t == NULL || 2 * (sp->n + 1) > t->cap) {
-		size_t cap = t ? t->cap * 2 : 1024;
-		struct table *nt = pl_calloc(1, sizeof(*nt) + cap *
-		    sizeof(nt->slots[0]));
+	unlock(sh);
+	u = hun_take(sp);
+	mine = stem_of(sp, u, w, n);
+	hun_give(u);
+	lock(sh);
+	e = put(sh, w, n, h);
+	if (e->stem == NOT_YET)
+		e->stem = mine;
+	else
+		free(mine);
+	len = e->stem ? copy_out(out, cap, e->stem, strlen(e->stem)) :
+	    copy_out(out, cap, w, n);
+	unlock(sh);
+	return len;
+}
 
-		nt->cap = cap;
-		nt->older = t;
-		for (i = 0; t != NULL && i < t->cap; i++) {
-			struct entry *x = atomic_load_explicit(&t->slots[i].e,
-			    memory_order_relaxed);
+/* Copies E's suggestions to OUT (the caller holds the shard's lock). */
+static size_t
+copy_suggestions(const struct entry *e, char **out)
+{
+	signed char i;
 
-			if (x != NULL)
-				table_put(nt, x);
-		}
-		atomic_store_explicit(&sp->tab, nt, memory_order_release);
-		t = nt;
-	}
-	table_put(t, e);
-	sp->n++;
-	pthread_mutex_unlock(&sp->insert);
-	return (const struct pl_spell_entry *)e;
+	for (i = 0; i < e->nsugg; i++)
+		out[i] = pl_strdup(e->sugg[i]);
+	return (size_t)e->nsugg;
 }
 
 /* Suggestions cost Hunspell tens of milliseconds a word: they are made
- * only for words that are reported, once each. */
-void
-pl_speller_suggest(struct pl_speller *sp, const struct pl_spell_entry *pe,
-    const char *const **sugg, size_t *nsugg)
+ * only for words that are reported, once each while the word is cached. */
+size_t
+pl_speller_suggest(struct pl_speller *sp, const char *w, size_t n, char **out)
 {
-	struct entry *e = (struct entry *)pe;
-
-	pthread_mutex_lock(&sp->suggest);
-	if (!e->suggested) {
-		struct hun *u = hun_take(sp);
-		char *dw = dic_word(sp, u, e->word, e->len), **list = NULL;
-		int k = dw ? Hunspell_suggest(u->h, &list, dw) : 0, i;
-
-		e->sugg = pl_calloc(MAX_SUGGESTIONS, sizeof(*e->sugg));
-		for (i = 0; i < k && e->nsugg < MAX_SUGGESTIONS; i++) {
-			char *s = utf8_word(sp, u, list[i]);
-
-			if (s != NULL)
-				e->sugg[e->nsugg++] = s;
-		}
-		if (list != NULL)
-			Hunspell_free_list(u->h, &list, k);
-		free(dw);
-		hun_give(u);
-		e->suggested = 1;
-	}
-	pthread_mutex_unlock(&sp->suggest);
-	*sugg = (const char *const *)e->sugg;
-	*nsugg = e->nsugg;
-}
-
-/* Whether the word is correct: on the configuration's list, or known to
- * Hunspell, asked in an instance no other thread is using. */
-int
-pl_speller_correct(struct pl_speller *sp, const struct pl_spell_entry *pe)
-{
-	struct entry *e = (struct entry *)pe;
-	int k = atomic_load_explicit(&e->known, memory_order_acquire);
+	size_t h, got;
+	struct shard *sh;
+	struct entry *e;
 	struct hun *u;
+	char *dw, **list = NULL, **mine;
+	int k, i;
+	signed char nmine = 0;
 
-	if (k > 0 || pl_set_has(&sp->accept, e->word, e->len))
-		return 1;
-	if (k == 0)
+	if (n == 0 || n > MAX_WORD)
 		return 0;
+	h = hash(w, n);
+	sh = shard_of(sp, h);
+	lock(sh);
+	e = get(sh, w, n, h);
+	if (e != NULL && e->nsugg >= 0) {
+		got = copy_suggestions(e, out);
+		unlock(sh);
+		return got;
+	}
+	unlock(sh);
 	u = hun_take(sp);
-	k = hun_knows(sp, u, e);
+	dw = dic_word(sp, u, w, n);
+	k = dw ? Hunspell_suggest(u->h, &list, dw) : 0;
+	mine = pl_calloc(PL_MAX_SUGGESTIONS, sizeof(*mine));
+	for (i = 0; i < k && nmine < PL_MAX_SUGGESTIONS; i++) {
+		char *s = utf8_word(sp, u, list[i]);
+
+		if (s != NULL)
+			mine[nmine++] = s;
+	}
+	if (list != NULL)
+		Hunspell_free_list(u->h, &list, k);
+	free(dw);
 	hun_give(u);
-	return k;
+	lock(sh);
+	e = put(sh, w, n, h);
+	if (e->nsugg < 0) {
+		e->sugg = mine;
+		e->nsugg = nmine;
+	} else {
+		while (nmine > 0)
+			free(mine[--nmine]);
+		free(mine);
+	}
+	got = copy_suggestions(e, out);
+	unlock(sh);
+	return got;
 }
 
-/* The stem, worked out once; when two threads race, the first to
- * publish wins and the other's copy is dropped. */
-const char *
-pl_speller_stem(struct pl_speller *sp, const struct pl_spell_entry *pe,
-    size_t *len)
+size_t
+pl_speller_cached(struct pl_speller *sp)
 {
-	struct entry *e = (struct entry *)pe;
-	char *st = atomic_load_explicit(&e->stem, memory_order_acquire);
+	size_t i, n = 0;
 
-	if (st == NOT_YET) {
-		struct hun *u = hun_take(sp);
-		char *mine = stem_of(sp, u, e->word, e->len), *expect = NOT_YET;
+	for (i = 0; i < NSHARD; i++) {
+		lock(&sp->shard[i]);
+		n += sp->shard[i].n;
+		unlock(&sp->shard[i]);
+	}
+	return n;
+}
 
-		hun_give(u);
-		if (atomic_compare_exchange_strong_explicit(&e->stem, &expect, mine,
-		    memory_order_acq_rel, memory_order_acquire))
-			st = mine;
-		else {
-			free(mine);
-			st = expect;
-		}
-	}
-	if (st == NULL) {
-		*len = e->len;
-		return e->word;
-	}
-	*len = strlen(st);
-	return st;
+int
+pl_speller_holds(struct pl_speller *sp, const char *w, size_t n)
+{
+	size_t h = hash(w, n);
+	struct shard *sh = shard_of(sp, h);
+	const struct entry *e = NULL;
+
+	lock(sh);
+	if (sh->bucket != NULL)
+		for (e = sh->bucket[h % SHARD_CAP]; e != NULL; e = e->chain)
+			if (e->hash == h && e->len == n &&
+			    memcmp(e->word, w, n) == 0)
+				break;
+	unlock(sh);
+	return e != NULL;
 }

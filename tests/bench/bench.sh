@@ -198,13 +198,21 @@ for k in (1, 2):
     with open("%s/tags-%d.md" % (sys.argv[2], k), "w", encoding="utf-8") as f:
         f.write("---\ntitle: Tags\ntags:\n" + "".join("  - tag%d\n" % i for i in range(10000 * k)))
         f.write("---\nRelease notes for the new build are up.\n")
+# 500,000 and 1,000,000 distinct made-up words, 8 a line: past the spell
+# cache's 131,072 words, so its memory stays flat while time doubles
+import itertools, string
+for k in (1, 2):
+    words = ("q" + "".join(t) for t in itertools.product(string.ascii_lowercase, repeat=5))
+    with open("%s/words-%d.txt" % (sys.argv[2], k), "w") as f:
+        for i in range(62500 * k):
+            f.write(" ".join(next(words) for _ in range(8)) + "\n")
 PY
-doubled() { # doubled LABEL FILE-N FILE-2N [OPTION]
-	local t1 t2 r1 r2 o=${4:-}
-	t1=$(median "$pl --no-config --no-spelling --format=jsonl $o $2")
-	t2=$(median "$pl --no-config --no-spelling --format=jsonl $o $3")
-	r1=$(rss "$pl --no-config --no-spelling --format=jsonl $o $2")
-	r2=$(rss "$pl --no-config --no-spelling --format=jsonl $o $3")
+doubled() { # doubled LABEL FILE-N FILE-2N [OPTION]; $spell: spelling's option
+	local t1 t2 r1 r2 o="${4:-} ${spell:---no-spelling}"
+	t1=$(median "$pl --no-config --format=jsonl $o $2")
+	t2=$(median "$pl --no-config --format=jsonl $o $3")
+	r1=$(rss "$pl --no-config --format=jsonl $o $2")
+	r2=$(rss "$pl --no-config --format=jsonl $o $3")
 	printf '%-46s %9.3f s %8.2fx %5d MiB %8.2fx\n' "$1" "$t2" "$(echo "$t2 / $t1" | bc -l)" \
 		"$r2" "$(echo "$r2 / $r1" | bc -l)"
 }
@@ -214,3 +222,4 @@ doubled "text --each-line, 20,000 -> 40,000 lines" "$q/lines-20000.txt" "$q/line
 doubled "Markdown, one post of 240 -> 480 KB" "$q/long-1.md" "$q/long-2.md"
 doubled "HTML, one post of 240 -> 480 KB" "$q/long-1.html" "$q/long-2.html"
 doubled "front matter, 10,000 -> 20,000 tags" "$q/tags-1.md" "$q/tags-2.md"
+spell=--no-suggest doubled "spelling, 500,000 -> 1,000,000 distinct words" "$q/words-1.txt" "$q/words-2.txt" --each-line

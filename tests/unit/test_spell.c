@@ -1,16 +1,16 @@
 /* test_spell.c - spelling and stems through the real Hunspell: what is checked, what is left alone. */
 #include "harness.h"
+#include "internal.h"
 
 static struct postlint_checker *chk;
 
 static void
 stem(const char *word, const char *want)
 {
-	size_t n;
-	const char *s = postlint_stem(chk, word, strlen(word), &n);
 	char got[64];
+	size_t n = postlint_stem(chk, word, strlen(word), got, sizeof(got));
 
-	snprintf(got, sizeof(got), "%.*s", (int)n, s);
+	CHECK(n == strlen(got), "stem of %s: length %zu for \"%s\"", word, n, got);
 	CHECK(strcmp(got, want) == 0, "stem of %s: got %s, expected %s", word, got, want);
 }
 
@@ -34,6 +34,58 @@ misspelled(const char *text, const char *want)
 		strncat(list, one, sizeof(list) - strlen(list) - 1);
 	}
 	CHECK(strcmp(list, want) == 0, "\"%s\": got [%s], expected [%s]", text, list, want);
+}
+
+/* The cache keeps the PL_SPELL_CACHE words used most recently: twice
+ * that many distinct words leave it no larger, a word in steady use
+ * stays, one used once at the start goes, and a word asked again after
+ * it went gets the same answers. */
+static void
+cache_bounded(void)
+{
+	struct postlint_error err;
+	struct pl_speller *sp = pl_speller_new("en_US", datadir(), NULL, &err);
+	char w[16], st[64];
+	size_t i, most = 0, lost = 0;
+
+	CHECK(sp != NULL, "en_US speller: %s", sp ? "" : err.message);
+	if (sp == NULL)
+		return;
+	CHECK(!pl_speller_correct(sp, "definately", 10), "definately is wrong");
+	CHECK(pl_speller_stem(sp, "cities", 6, st, sizeof(st)) == 4 &&
+	    strcmp(st, "city") == 0, "stem of cities: %s", st);
+	CHECK(pl_speller_holds(sp, "cities", 6), "cities is cached");
+	for (i = 0; i < 2 * PL_SPELL_CACHE; i++) {
+		size_t n = (size_t)snprintf(w, sizeof(w), "zq%zux", i), c;
+
+		(void)pl_speller_correct(sp, w, n);
+		if (i % 100 == 0) {
+			/* never dropped between uses, as it would be if the
+			 * cache dropped its oldest word rather than its least
+			 * recently used */
+			lost += i > 0 && !pl_speller_holds(sp, "running", 7);
+			(void)pl_speller_correct(sp, "running", 7);
+		}
+		if (i % 4096 == 0 && (c = pl_speller_cached(sp)) > most)
+			most = c;
+	}
+	CHECK(pl_speller_cached(sp) <= PL_SPELL_CACHE && most <= PL_SPELL_CACHE,
+	    "cache holds %zu words (at most %zu seen), bound %d",
+	    pl_speller_cached(sp), most, PL_SPELL_CACHE);
+	CHECK(pl_speller_cached(sp) > PL_SPELL_CACHE * 9 / 10,
+	    "a full cache holds %zu of %d", pl_speller_cached(sp), PL_SPELL_CACHE);
+	CHECK(lost == 0 && pl_speller_holds(sp, "running", 7),
+	    "a word in steady use stays (it went %zu times)", lost);
+	CHECK(!pl_speller_holds(sp, "definately", 10), "a word used once goes");
+	CHECK(!pl_speller_holds(sp, "cities", 6), "a stem used once goes");
+	CHECK(!pl_speller_correct(sp, "definately", 10), "definately is still wrong");
+	CHECK(pl_speller_correct(sp, "definitely", 10), "definitely is right");
+	CHECK(pl_speller_stem(sp, "cities", 6, st, sizeof(st)) == 4 &&
+	    strcmp(st, "city") == 0, "stem of cities again: %s", st);
+	/* a short buffer gets a truncated string, never an overrun */
+	CHECK(pl_speller_stem(sp, "deployments", 11, st, 4) == 3 &&
+	    strcmp(st, "dep") == 0, "stem into 4 bytes: %s", st);
+	pl_speller_free(sp);
 }
 
 int
@@ -73,7 +125,21 @@ main(void)
 	misspelled("A well-knwon fact, isn\xE2\x80\x99t it?", "knwon@8");
 	/* the team's social vocabulary */
 	misspelled("Retweet the livestream and unfollow spam; DM me.", "");
+	/* suggestions are the caller's copies */
+	{
+		char *sugg[POSTLINT_MAX_SUGGESTIONS];
+		size_t n = postlint_suggest(chk, "definately", 10, sugg), j;
+		int has = 0;
+
+		CHECK(n > 0 && n <= POSTLINT_MAX_SUGGESTIONS, "%zu suggestions", n);
+		for (j = 0; j < n; j++) {
+			has |= strcmp(sugg[j], "definitely") == 0;
+			free(sugg[j]);
+		}
+		CHECK(has, "definitely is among the suggestions for definately");
+	}
 	postlint_checker_free(chk);
+	cache_bounded();
 
 	/* accepted and rejected words from the configuration */
 	{
