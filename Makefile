@@ -24,12 +24,48 @@ PL_CFLAGS = -std=c11 -D_XOPEN_SOURCE=700 -D_DEFAULT_SOURCE $(WARN) $(OPT) \
 # Snowball's libstemmer has no .pc file in Debian
 PL_LDLIBS = $(shell $(PKG_CONFIG) --libs $(PKGS)) -lstemmer -lpthread -lm $(LDLIBS)
 
-LIB_SRC = alloc.c checker.c composite.c config.c engine.c frontmatter.c metrics.c pack.c \
-	post.c prefilter.c read_csv.c read_feed.c read_html.c read_markdown.c read_text.c \
-	regex.c report.c report_json.c report_sarif.c report_text.c sequence.c \
-	report_xml.c score.c source.c spell.c stem.c \
-	tokens.c xml.c
-CLI_SRC = calibrate.c git.c lsp.c main.c options.c
+# The library by stage, in the order a post goes through them.
+# Containers and XML every stage uses:
+LIB_SRC = alloc.c \
+	xml.c
+# The way in (picks a reader, judges what it emits), the post and its
+# source map, and the readers:
+LIB_SRC += pipeline.c \
+	source.c \
+	post.c \
+	frontmatter.c \
+	read_text.c \
+	read_markdown.c \
+	read_html.c \
+	read_feed.c \
+	read_csv.c
+# The checker and its packs, words and dictionaries:
+LIB_SRC += checker.c \
+	config.c \
+	pack.c \
+	regex.c \
+	sequence.c \
+	prefilter.c \
+	spell.c \
+	stem.c
+# Judging a post: tokens, figures, rules, score:
+LIB_SRC += engine.c \
+	tokens.c \
+	metrics.c \
+	composite.c \
+	score.c
+# Reporters, which only read results:
+LIB_SRC += report.c \
+	report_text.c \
+	report_json.c \
+	report_sarif.c \
+	report_xml.c
+# The command: options, git, the language server, calibration.
+CLI_SRC = main.c \
+	options.c \
+	git.c \
+	lsp.c \
+	calibrate.c
 LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ = $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT = tokens position pack score api spell lexicon prefilter

@@ -155,8 +155,8 @@ ends_with(const char *s, const char *suffix)
 static void
 check_text(struct data *d, const char *text, size_t len)
 {
-	struct postlint_input in = { d->file, POSTLINT_INPUT_TEXT, NULL, 0, 0, 0,
-		NULL };
+	struct postlint_input in = { .name = d->file,
+		.format = POSTLINT_INPUT_TEXT };
 
 	postlint_check_buffer(d->chk, &in, text, len, on_result, on_error, d);
 }
@@ -274,8 +274,8 @@ read_file(struct data *d, const char *path)
 	if (ends_with(path, ".jsonl") || ends_with(path, ".ndjson"))
 		read_jsonl(d, fp);
 	else if (ends_with(path, ".csv")) {
-		struct postlint_input in = { path, POSTLINT_INPUT_CSV, NULL, 0, 0,
-			0, NULL };
+		struct postlint_input in = { .name = path,
+			.format = POSTLINT_INPUT_CSV };
 
 		d->label = -1;
 		postlint_check_stream(d->chk, &in, fp, on_result, on_error, d);

@@ -27,7 +27,7 @@ origin_error(struct postlint_error *err, const char *origin, const char *what)
 			return;
 		}
 	}
-	(void)origin;   /* a command-line setting: the message says enough */
+	/* a command-line setting: the message says enough */
 	pl_error_set(err, NULL, 0, 0, "%s", what);
 }
 
@@ -297,20 +297,6 @@ postlint_checker_fail_level(const struct postlint_checker *chk)
 	return chk->cfg->fail_level;
 }
 
-void
-postlint_checker_set_threads(struct postlint_checker *chk, int n)
-{
-	chk->threads = n < 1 ? 1 : n > PL_MAX_THREADS ? PL_MAX_THREADS : n;
-}
-
-void
-postlint_checker_set_render(struct postlint_checker *chk, int format,
-    unsigned flags)
-{
-	chk->render_format = postlint_format_per_post(format) ? format : -1;
-	chk->render_flags = flags;
-}
-
 size_t
 postlint_stem(const struct postlint_checker *chk, const char *word, size_t len,
     char *out, size_t cap)
@@ -393,7 +379,6 @@ postlint_checker_new(const struct postlint_config *cfg,
 	size_t i;
 
 	chk->cfg = postlint_config_copy(cfg);
-	chk->render_format = -1;
 	chk->uc = pl_uclass_new();
 	pthread_mutex_init(&chk->lock, NULL);
 	if (load_packs(chk, err) != 0 || apply_shipped_weights(chk, err) != 0 ||
@@ -566,47 +551,24 @@ size_t
 postlint_checker_test_rules(const struct postlint_checker *chk,
     postlint_test_fn fn, void *data, size_t *ntested)
 {
-	struct pl_match *m = pl_match_new();
 	size_t i, j, failed = 0, tested = 0;
 
 	for (i = 0; i < chk->rules.n; i++) {
 		const struct pl_rule *r = &chk->rules.v[i];
 
 		for (j = 0; j < r->info.nexamples; j++) {
-			struct postlint_result res;
-			struct pl_post post;
+			struct postlint_input in = { .name = r->info.file,
+			    .format = POSTLINT_INPUT_TEXT };
+			struct pl_post as;
 			struct fired f = { r->info.id, 0, 0, { 0, 0 }, { 0, 0 } };
 			const char *ex = r->examples[j];
 			const long *mark = r->example_mark + 2 * j;
 
-			memset(&post, 0, sizeof(post));
-			memset(&res, 0, sizeof(res));
-			post.source = r->info.file;
-			post.win.p = ex;
-			post.win.len = strlen(ex);
-			post.win.line = 1;
-			post.prose = ex;
-			post.prose_len = post.win.len;
-			if (strncmp(ex, "---\n", 4) == 0) {
-				/* an example may open with front matter, read as a
-				 * Markdown file's would be */
-				struct postlint_input in = { .name = r->info.file };
-				struct pl_ctx ctx;
-				long body;
-
-				memset(&ctx, 0, sizeof(ctx));
-				ctx.chk = chk;
-				ctx.in = &in;
-				if ((body = pl_frontmatter(&ctx, &post)) > 0) {
-					pl_post_break(&post);
-					pl_post_add_src(&post, (size_t)body,
-					    post.win.len - (size_t)body);
-				}
-			}
-			post.platform = r->info.platform;
+			memset(&as, 0, sizeof(as));
+			as.platform = r->info.platform;
 			/* a pack for every language is tested in the configured one */
-			post.lang = strcmp(r->info.lang, "*") == 0 ? NULL : r->info.lang;
-			post.only = r;
+			as.lang = strcmp(r->info.lang, "*") == 0 ? NULL : r->info.lang;
+			as.only = r;
 			if (r->example_audience[j] != NULL) {
 				/* an example may name the audience it is written for */
 				char tags[256], *t, *save = NULL;
@@ -614,17 +576,18 @@ postlint_checker_test_rules(const struct postlint_checker *chk,
 				snprintf(tags, sizeof(tags), "%s", r->example_audience[j]);
 				for (t = strtok_r(tags, " ", &save); t != NULL;
 				    t = strtok_r(NULL, " ", &save))
-					pl_strlist_add(&post.audience, t, "example");
-				post.has_audience = 1;
+					pl_strlist_add(&as.audience, t, "example");
+				as.has_audience = 1;
 			}
 			if (mark[0] >= 0) {
 				text_pos(ex, mark[0], f.mark);
 				text_pos(ex, mark[1], f.mark_end);
 			}
-			pl_engine_check(chk, m, &post, &res);
-			note_result(&res, &f);
-			pl_result_free(&res);
-			pl_post_free(&post);
+			/* read as a file of the example's text would be, front
+			 * matter and all */
+			(void)pl_dispatch(chk, &in, NULL, ex, strlen(ex), &as,
+			    note_result, NULL, &f);
+			pl_strlist_free(&as.audience);
 			tested++;
 			if (f.hit != r->example_bad[j]) {
 				failed++;
@@ -637,18 +600,10 @@ postlint_checker_test_rules(const struct postlint_checker *chk,
 			}
 		}
 	}
-	pl_match_free(m);
 	if (ntested != NULL)
 		*ntested = tested;
 	return failed;
 }
-
-/* Feeds and CSV files hold many posts and are parsed whole, up to this. */
-#define MAX_MULTI_POST_FILE (64 * 1024 * 1024)
-
-static const char *const format_names[] = {
-	"auto", "text", "lines", "markdown", "html", "feed", "csv"
-};
 
 /*
  * Match state (PCRE2 match data and a JIT stack, which PCRE2 maps with
@@ -681,193 +636,4 @@ pl_give_match(const struct postlint_checker *cchk, struct pl_match *m)
 	}
 	pthread_mutex_unlock(&chk->lock);
 	pl_match_free(m);
-}
-
-int
-postlint_input_format_parse(const char *name)
-{
-	int i;
-
-	for (i = 1; i < (int)(sizeof(format_names) / sizeof(*format_names)); i++)
-		if (strcmp(name, format_names[i]) == 0)
-			return i;
-	return -1;
-}
-
-static int
-by_extension(const char *name)
-{
-	const char *slash, *dot;
-	static const struct { const char *ext; int fmt; } exts[] = {
-		{ "md", POSTLINT_INPUT_MARKDOWN }, { "markdown", POSTLINT_INPUT_MARKDOWN },
-		{ "html", POSTLINT_INPUT_HTML }, { "htm", POSTLINT_INPUT_HTML },
-		{ "rss", POSTLINT_INPUT_FEED }, { "atom", POSTLINT_INPUT_FEED },
-		{ "xml", POSTLINT_INPUT_FEED }, { "csv", POSTLINT_INPUT_CSV },
-		{ "txt", POSTLINT_INPUT_TEXT },
-	};
-	size_t i;
-
-	if (name == NULL)
-		return POSTLINT_INPUT_AUTO;
-	slash = strrchr(name, '/');
-	dot = strrchr(name, '.');
-	if (dot == NULL || (slash != NULL && dot < slash))
-		return POSTLINT_INPUT_AUTO;
-	for (i = 0; i < sizeof(exts) / sizeof(*exts); i++)
-		if (strcasecmp(dot + 1, exts[i].ext) == 0)
-			return exts[i].fmt;
-	return POSTLINT_INPUT_AUTO;
-}
-
-static int
-starts_ci(const char *s, size_t n, const char *lit)
-{
-	size_t m = strlen(lit);
-
-	return n >= m && strncasecmp(s, lit, m) == 0;
-}
-
-/* Content with no telling name: XML feeds and HTML announce themselves;
- * everything else is text (which may open with front matter). */
-static int
-sniff(const char *s, size_t n)
-{
-	size_t i = 0, lim = n < 4096 ? n : 4096;
-
-	if (n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
-		i = 3;
-	while (i < lim && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' ||
-	    s[i] == '\n'))
-		i++;
-	if (starts_ci(s + i, lim - i, "<!doctype html") ||
-	    starts_ci(s + i, lim - i, "<html"))
-		return POSTLINT_INPUT_HTML;
-	if (starts_ci(s + i, lim - i, "<?xml") || starts_ci(s + i, lim - i, "<rss") ||
-	    starts_ci(s + i, lim - i, "<feed")) {
-		/* an XML file is a feed when its first element says so */
-		const char *e = s + i, *end = s + lim;
-
-		while ((e = memchr(e, '<', (size_t)(end - e))) != NULL) {
-			if (starts_ci(e, (size_t)(end - e), "<rss") ||
-			    starts_ci(e, (size_t)(end - e), "<feed"))
-				return POSTLINT_INPUT_FEED;
-			if (starts_ci(e, (size_t)(end - e), "<html"))
-				return POSTLINT_INPUT_HTML;
-			e++;
-		}
-	}
-	return POSTLINT_INPUT_TEXT;
-}
-
-static int
-dispatch(const struct postlint_checker *chk, const struct postlint_input *in,
-    FILE *fp, const char *buf, size_t len, postlint_result_fn on_result,
-    postlint_error_fn on_error, void *data)
-{
-	struct pl_ctx ctx;
-	struct pl_buf b = { 0 };
-	size_t max = chk->cfg->max_post_size;
-	int fmt = in->format;
-
-	memset(&ctx, 0, sizeof(ctx));
-	ctx.chk = chk;
-	ctx.in = in;
-	ctx.on_result = on_result;
-	ctx.on_error = on_error;
-	ctx.data = data;
-	ctx.m = pl_take_match(chk);
-	if (fmt == POSTLINT_INPUT_AUTO)
-		fmt = by_extension(in->format_name ? in->format_name : in->name);
-	if (fmt == POSTLINT_INPUT_LINES) {
-		pl_read_lines(&ctx, fp, buf, len);
-		goto done;
-	}
-	if (fp != NULL) {
-		/* Read at most one byte past the limit: a post too large is an
-		 * error, not a reason to hold the whole input. */
-		size_t cap = fmt == POSTLINT_INPUT_FEED || fmt == POSTLINT_INPUT_CSV ||
-		    fmt == POSTLINT_INPUT_AUTO ? MAX_MULTI_POST_FILE : max;
-
-		if (cap < max)
-			cap = max;
-		for (;;) {
-			size_t want = cap + 1 - b.len, got;
-
-			/* small first reads: most posts are small, and a buffer
-			 * past malloc's mmap threshold costs an mmap and a munmap
-			 * (with a TLB shootdown under threads) per file */
-			if (want > (b.len < 4096 ? 4096 : b.len))
-				want = b.len < 4096 ? 4096 : b.len;
-			if (want > 65536)
-				want = 65536;
-			PL_GROW(b.p, b.cap, b.len + want + 1);
-			got = fread(b.p + b.len, 1, want, fp);
-			b.len += got;
-			if (got < want || b.len > cap)
-				break;
-		}
-		if (ferror(fp)) {
-			pl_ctx_error(&ctx, 0, 0, "read error: %s", strerror(errno));
-			goto done;
-		}
-		buf = b.p ? b.p : "";
-		len = b.len;
-		if (len > cap && cap > max) {
-			pl_ctx_error(&ctx, 0, 0, "larger than %d MiB; not checked",
-			    MAX_MULTI_POST_FILE / 1024 / 1024);
-			goto done;
-		}
-	}
-	if (fmt == POSTLINT_INPUT_AUTO)
-		fmt = sniff(buf, len);
-	/* A BOM is bytes of the file but no column of any line. */
-	if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) {
-		buf += 3;
-		len -= 3;
-		ctx.bom = 3;
-	}
-	if (len > max && fmt != POSTLINT_INPUT_FEED && fmt != POSTLINT_INPUT_CSV) {
-		pl_ctx_error(&ctx, 1, 0, "post is larger than --max-post-size "
-		    "(%zu bytes); not checked", max);
-		goto done;
-	}
-	switch (fmt) {
-	case POSTLINT_INPUT_MARKDOWN:
-		pl_read_markdown(&ctx, buf, len);
-		break;
-	case POSTLINT_INPUT_HTML:
-		pl_read_html(&ctx, buf, len);
-		break;
-	case POSTLINT_INPUT_FEED:
-		pl_read_feed(&ctx, buf, len);
-		break;
-	case POSTLINT_INPUT_CSV:
-		pl_read_csv(&ctx, buf, len);
-		break;
-	default:
-		pl_read_text(&ctx, buf, len);
-		break;
-	}
-done:
-	pl_buf_free(&b);
-	pl_give_match(chk, ctx.m);
-	if (ctx.stop)
-		return 1;
-	return ctx.failed ? -1 : 0;
-}
-
-int
-postlint_check_stream(const struct postlint_checker *chk,
-    const struct postlint_input *in, FILE *fp, postlint_result_fn on_result,
-    postlint_error_fn on_error, void *data)
-{
-	return dispatch(chk, in, fp, NULL, 0, on_result, on_error, data);
-}
-
-int
-postlint_check_buffer(const struct postlint_checker *chk,
-    const struct postlint_input *in, const char *buf, size_t len,
-    postlint_result_fn on_result, postlint_error_fn on_error, void *data)
-{
-	return dispatch(chk, in, NULL, buf, len, on_result, on_error, data);
 }

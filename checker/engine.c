@@ -146,7 +146,8 @@ limit_hit(struct hits *h, size_t first, size_t *count, const struct pl_rule *r,
 	struct pl_buf mb = { 0 };
 	size_t ms;
 
-	h->n = first;
+	while (h->n > first)
+		hit_free(&h->v[--h->n]);
 	*count = 0;
 	ms = first_visible(s, n);
 	add_hit(h, NULL, "postlint.match-limit", POSTLINT_WARNING, ms,
@@ -373,8 +374,6 @@ run_regex(const struct pl_rule *r, struct pl_match *m, const char *s,
 	pl_regex_end(m);
 }
 
-/* Findings come in source order: a title from front matter may sit
- * before the body in the prose and elsewhere in the file. */
 /*
  * Spelling.  Words are checked, with these left alone: anything with a
  * digit, single letters, words in capitals of up to five letters
@@ -503,7 +502,7 @@ spell_parts(struct speller_run *sr, size_t start, size_t n, int names_ok)
 }
 
 /* #ThrowbackThursday -> Throwback, Thursday; #NASAMission -> NASA,
- * Mission.  Returns the number of parts found, spelling them when DO. */
+ * Mission.  Returns the number of parts found, spelling them when CHECK. */
 static size_t
 hashtag_parts(struct speller_run *sr, size_t start, size_t n, int check)
 {
@@ -628,6 +627,8 @@ opening_end(const struct pl_tokens *toks, size_t title_len, size_t n)
 	return n;
 }
 
+/* Findings come in source order: a title from front matter may sit
+ * before the body in the prose and elsewhere in the file. */
 static int
 hit_cmp(const void *a, const void *b)
 {
@@ -1079,7 +1080,6 @@ void
 pl_result_free(struct postlint_result *res)
 {
 	free(res->findings);
-	free(res->rendered);
 	pl_pool_free(&res->pool);
 	memset(res, 0, sizeof(*res));
 }

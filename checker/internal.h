@@ -566,7 +566,7 @@ int pl_xml_is(const struct _xmlNode *n, const char *name);
 /* N's attribute NAME, copied into POOL, or NULL when it has none. */
 char *pl_xml_attr(struct pl_pool *pool, struct _xmlNode *n, const char *name);
 
-/* Loads the pack at PATH into the rule list; returns 0 or -1. */
+/* Every rule of a checker, with the packs and concepts they came from. */
 struct pl_rules {
 	struct pl_pack *packs;
 	size_t npacks, capp;
@@ -581,6 +581,7 @@ struct pl_rules {
 };
 /* After the last pack: resolves the concepts that sequences name. */
 int pl_rules_link(struct pl_rules *rs, struct postlint_error *err);
+/* Loads the pack at PATH into the rule list; returns 0 or -1. */
 int pl_pack_load(struct pl_rules *rs, const char *path, void *schema,
     struct postlint_error *err);
 void pl_rules_free(struct pl_rules *rs);
@@ -662,9 +663,6 @@ struct postlint_checker {
 	/* built after PREFILTER_AFTER posts; NULL: every pattern runs */
 	_Atomic(struct pl_prefilter *) pf;
 	atomic_size_t pf_posts;
-	int threads;               /* for --each-line input (set_threads) */
-	int render_format;         /* set_render; -1: results are copied */
-	unsigned render_flags;
 	struct pl_match *idle[16];  /* match state kept for the next input */
 	size_t nidle;
 	pthread_mutex_t lock;
@@ -685,7 +683,6 @@ struct pl_speller *pl_checker_speller(const struct postlint_checker *chk,
 /* Match state for one thread's input, kept for reuse when given back. */
 struct pl_match *pl_take_match(const struct postlint_checker *chk);
 void pl_give_match(const struct postlint_checker *chk, struct pl_match *m);
-#define PL_MAX_THREADS 64
 
 /* The lexicon for TAG, or NULL. */
 const struct pl_set *pl_checker_niche(const struct postlint_checker *chk,
@@ -803,12 +800,6 @@ struct postlint_result {
 	struct postlint_meta *meta;
 	size_t nmeta;
 	struct pl_pool pool;
-	/* written ahead by a worker (postlint_checker_set_render): the text
-	 * a reporter of rformat and rflags writes for this post */
-	char *rendered;
-	size_t nrendered;
-	int rformat;
-	unsigned rflags;
 };
 
 /* Checks one post; fills RES (which the caller frees with pl_result_free). */
@@ -831,12 +822,25 @@ struct pl_ctx {
 	postlint_error_fn on_error;
 	void *data;
 	size_t bom;               /* bytes of BOM before BUF (window offsets) */
+	size_t max_post_size;     /* --max-post-size */
+	/* --test-rules: the example's rule, platform, language and audience,
+	 * which every post of the input takes */
+	const struct pl_post *as;
 	int failed;               /* something could not be judged */
 	int stop;                 /* the caller asked to stop */
 };
-/* Judges POST when --scheduled/--drafts select it, hands the result to the
- * caller, and frees the post.  Returns ctx->stop. */
-int pl_judge(struct pl_ctx *ctx, struct pl_post *post);
+/* pipeline.c: where every reader hands each post it reads.  Judges POST
+ * when --scheduled/--drafts select it, hands the result to the caller,
+ * and frees the post.  Returns ctx->stop. */
+int pl_emit(struct pl_ctx *ctx, struct pl_post *post);
+/* The dispatch behind postlint_check_stream and _buffer, with AS (or
+ * NULL) as pl_ctx says. */
+int pl_dispatch(const struct postlint_checker *chk,
+    const struct postlint_input *in, FILE *fp, const char *buf, size_t len,
+    const struct pl_post *as, postlint_result_fn on_result,
+    postlint_error_fn on_error, void *data);
+/* post.c, for readers: whether [S, S+N) is only white space. */
+int pl_blank(const char *s, size_t n);
 /* Reports an error about the input at LINE (0: the whole input). */
 void pl_ctx_error(struct pl_ctx *ctx, long line, long col, const char *fmt, ...)
 #if defined(__GNUC__)
@@ -861,6 +865,10 @@ long pl_whole_post(struct pl_ctx *ctx, struct pl_post *post, const char *buf,
 
 void pl_read_text(struct pl_ctx *ctx, const char *buf, size_t len);
 void pl_read_lines(struct pl_ctx *ctx, FILE *fp, const char *buf, size_t len);
+/* The lines of FP, or of BUF when FP is NULL, in batches to FN (see
+ * postlint_split_lines); FN NULL: each line is judged as it is read. */
+void pl_split_lines(struct pl_ctx *ctx, FILE *fp, const char *buf, size_t len,
+    postlint_batch_fn fn, void *data);
 void pl_read_markdown(struct pl_ctx *ctx, const char *buf, size_t len);
 void pl_read_html(struct pl_ctx *ctx, const char *buf, size_t len);
 void pl_read_feed(struct pl_ctx *ctx, const char *buf, size_t len);

@@ -48,7 +48,6 @@ struct run {
 	int write_errno;    /* why: EPIPE (quiet) or a real write error */
 	unsigned rep_flags; /* the reporter's, for the workers' own */
 	struct par *par;    /* -j N: the workers; NULL: one thread */
-	int line_threads;   /* without workers: threads for --each-line */
 	struct { dev_t dev; ino_t ino; } *seen;   /* directories on the walk */
 	size_t nseen;
 	char *root;         /* the walked folder, resolved; NULL: no walk */
@@ -302,12 +301,6 @@ slot_for(struct run *run, const char *path)
 	if (cfg != NULL) {
 		s->chk = postlint_checker_new(cfg, &err);
 		postlint_config_free(cfg);
-		if (s->chk != NULL && run->line_threads > 1) {
-			postlint_checker_set_threads(s->chk, run->line_threads);
-			/* on_result only reports: the threads may write */
-			postlint_checker_set_render(s->chk, run->cli->format,
-			    run->rep_flags);
-		}
 	}
 	if (s->chk == NULL) {
 		s->failed = 1;
@@ -405,10 +398,11 @@ excluded(struct run *run, const char *path)
 }
 
 static void
-fill_input(struct run *run, struct postlint_input *in, const char *name)
+fill_input(struct run *run, struct postlint_input *in, const char *path)
 {
 	memset(in, 0, sizeof(*in));
-	in->name = name;
+	in->name = strcmp(path, "-") == 0 && run->cli->stdin_filename != NULL ?
+	    run->cli->stdin_filename : path;
 	in->format = run->cli->each_line ? POSTLINT_INPUT_LINES :
 	    run->cli->input_format;
 	in->scheduled = run->cli->scheduled;
@@ -474,23 +468,32 @@ slurp(int fd, char **buf, size_t *len)
 	return 1;
 }
 
-/* Opens PATH ("-": stdin), skips a binary file found by a walk, and
- * judges it with CHK into K. */
 static void
-judge_file(struct run *run, const char *path, int from_walk,
-    const struct postlint_checker *chk, const struct sink *k)
+close_input(const char *path, FILE *fp, char *buf)
 {
-	struct postlint_input in;
-	int is_stdin = strcmp(path, "-") == 0, fd = -1, whole = 0;
-	FILE *fp = NULL;
-	char *buf = NULL;
-	size_t len = 0;
+	if (fp != NULL && strcmp(path, "-") != 0)
+		fclose(fp);
+	free(buf);
+}
 
-	if (is_stdin)
-		fp = stdin;
+/* Opens PATH ("-": stdin): a small regular file is read whole into *BUF
+ * and *LEN when SLURP is set, else *FP is a stream.  A binary file found
+ * by a walk is skipped with a note, and an error goes to K.  0 when there
+ * is something to judge. */
+static int
+open_input(const char *path, int from_walk, int slurp_ok, const struct sink *k,
+    FILE **fp, char **buf, size_t *len)
+{
+	int fd = -1, whole = 0;
+
+	*fp = NULL;
+	*buf = NULL;
+	*len = 0;
+	if (strcmp(path, "-") == 0)
+		*fp = stdin;
 	else if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 ||
-	    (whole = slurp(fd, &buf, &len)) < 0 ||
-	    (whole == 0 && (fp = fdopen(fd, "rb")) == NULL)) {
+	    (slurp_ok && (whole = slurp(fd, buf, len)) < 0) ||
+	    (whole == 0 && (*fp = fdopen(fd, "rb")) == NULL)) {
 		struct postlint_error err;
 
 		memset(&err, 0, sizeof(err));
@@ -499,29 +502,39 @@ judge_file(struct run *run, const char *path, int from_walk,
 		if (fd >= 0)
 			close(fd);
 		k->error(&err, k->data);
-		return;
+		return -1;
 	}
 	if (whole)
 		close(fd);
-	if (from_walk && (whole ? binary_sample((const unsigned char *)buf, len) :
-	    looks_binary(fp))) {
+	if (from_walk && (whole ? binary_sample((const unsigned char *)*buf,
+	    *len) : looks_binary(*fp))) {
 		k->note(k->data, path, "binary file skipped");
-		if (fp != NULL)
-			fclose(fp);
-		free(buf);
-		return;
+		close_input(path, *fp, *buf);
+		return -1;
 	}
-	fill_input(run, &in, is_stdin ? (run->cli->stdin_filename ?
-	    run->cli->stdin_filename : "-") : path);
-	if (whole)
+	return 0;
+}
+
+/* Judges PATH with CHK into K. */
+static void
+judge_file(struct run *run, const char *path, int from_walk,
+    const struct postlint_checker *chk, const struct sink *k)
+{
+	struct postlint_input in;
+	FILE *fp;
+	char *buf;
+	size_t len;
+
+	if (open_input(path, from_walk, 1, k, &fp, &buf, &len) != 0)
+		return;
+	fill_input(run, &in, path);
+	if (fp == NULL)
 		(void)postlint_check_buffer(chk, &in, buf, len, k->result, k->error,
 		    k->data);
 	else
 		(void)postlint_check_stream(chk, &in, fp, k->result, k->error,
 		    k->data);
-	if (fp != NULL && !is_stdin)
-		fclose(fp);
-	free(buf);
+	close_input(path, fp, buf);
 }
 
 /*
@@ -547,7 +560,11 @@ struct event {
 };
 
 struct task {
-	char *path;                    /* NULL: events only */
+	char *path;                    /* NULL: events only, or */
+	char *lines;                   /* a batch of lines of one input */
+	size_t nlines;
+	struct postlint_input in;      /* the batch's input */
+	char *name;                    /* in.name, the task's own */
 	int from_walk;
 	const struct postlint_checker *chk;
 	struct event *ev;
@@ -623,7 +640,9 @@ task_add(struct par *p, struct task *t, const struct event *e)
 	int stop;
 
 	par_lock(p);
-	while (t->nev - t->consumed >= EVENTS_MAX && !p->stop) {
+	/* a batch of lines is bounded by its size */
+	while (t->lines == NULL && t->nev - t->consumed >= EVENTS_MAX &&
+	    !p->stop) {
 		wake_main(p, t, 1);
 		pthread_cond_wait(&p->space, &p->lock);
 	}
@@ -697,7 +716,11 @@ run_task(struct par *p, struct task *t, struct postlint_reporter *w)
 	struct task_ctx c = { p, t, w };
 	struct sink k = { task_result, task_error, task_note, &c };
 
-	judge_file(p->run, t->path, t->from_walk, t->chk, &k);
+	if (t->lines != NULL)
+		(void)postlint_check_buffer(t->chk, &t->in, t->lines, t->nlines,
+		    task_result, task_error, &c);
+	else
+		judge_file(p->run, t->path, t->from_walk, t->chk, &k);
 }
 
 static void *
@@ -725,7 +748,7 @@ worker(void *arg)
 		}
 		t = p->tasks[p->next++];
 		pthread_mutex_unlock(&p->lock);
-		if (t->path != NULL && !p->stop)
+		if ((t->path != NULL || t->lines != NULL) && !p->stop)
 			run_task(p, t, w);
 		par_lock(p);
 		t->done = 1;
@@ -826,6 +849,8 @@ drain(struct par *p, int block, size_t limit)
 		if (t->done) {
 			free(t->ev);
 			free(t->path);
+			free(t->lines);
+			free(t->name);
 			free(t);
 			p->tasks[p->emitted++] = NULL;
 			/* room in the window for the waiting workers */
@@ -857,6 +882,78 @@ submit(struct run *run, const char *path, int from_walk,
 	add_task(p, t);
 	if (p->ntasks > p->emitted + 2 * WINDOW)
 		drain(p, 1, p->ntasks - WINDOW);
+}
+
+/*
+ * --each-line with -j: this thread reads the input and cuts it into
+ * batches of lines, each a task of the one queue, judged by the workers
+ * and reported in its turn like a file.  Fewer batches than files are in
+ * flight (twice the workers, and two), since a batch is larger.
+ */
+struct split {
+	struct run *run;
+	const struct postlint_checker *chk;
+	struct postlint_input in;
+};
+
+static int
+split_batch(const char *text, size_t len, long line, long long offset,
+    void *data)
+{
+	struct split *sp = data;
+	struct par *p = sp->run->par;
+	struct task *t = xmalloc(sizeof(*t));
+	size_t window = 2 * (size_t)p->nthreads + 2;
+
+	memset(t, 0, sizeof(*t));
+	t->lines = xmalloc(len + 1);
+	memcpy(t->lines, text, len);
+	t->nlines = len;
+	t->in = sp->in;
+	/* the walk frees its path before the batch is judged */
+	t->in.name = t->name = xstrdup(sp->in.name);
+	t->in.line = line;
+	t->in.offset = offset;
+	t->chk = sp->chk;
+	add_task(p, t);
+	if (p->ntasks - p->emitted > window)
+		drain(p, 1, p->ntasks - window);
+	return sp->run->stopped;
+}
+
+static void
+split_error(const struct postlint_error *err, void *data)
+{
+	queue_event(((struct split *)data)->run, err, NULL);
+}
+
+static void
+queue_note(void *data, const char *path, const char *what)
+{
+	note(data, path, what);
+}
+
+static void
+queue_error(const struct postlint_error *err, void *data)
+{
+	queue_event(data, err, NULL);
+}
+
+static void
+split_file(struct run *run, const char *path, int from_walk,
+    const struct postlint_checker *chk)
+{
+	struct sink k = { NULL, queue_error, queue_note, run };
+	struct split sp = { run, chk, { 0 } };
+	FILE *fp;
+	char *buf;
+	size_t len;
+
+	if (open_input(path, from_walk, 0, &k, &fp, &buf, &len) != 0)
+		return;
+	fill_input(run, &sp.in, path);
+	(void)postlint_split_lines(chk, &sp.in, fp, split_batch, split_error, &sp);
+	close_input(path, fp, buf);
 }
 
 static void
@@ -931,7 +1028,9 @@ check_file(struct run *run, const char *path, int from_walk)
 	s = slot_for(run, path);
 	if (s->failed)
 		return;   /* the reason was reported once, with exit 2 */
-	if (run->par != NULL)
+	if (run->par != NULL && run->cli->each_line)
+		split_file(run, path, from_walk, s->chk);
+	else if (run->par != NULL)
 		submit(run, path, from_walk, s->chk);
 	else
 		judge_file(run, path, from_walk, s->chk, &k);
@@ -1379,14 +1478,13 @@ check_all(struct run *run)
 		long jobs = cli->jobs > 0 ? cli->jobs : sysconf(_SC_NPROCESSORS_ONLN);
 		struct stat st;
 
-		/* Threads work across files: one file, or stdin, as from an
-		 * editor, is judged at once, without starting any. */
-		if (jobs > 1 && (cli->npaths > 1 || (cli->npaths == 1 &&
-		    strcmp(cli->paths[0], "-") != 0 &&
+		/* Threads work across files and across the lines of --each-line
+		 * input: one file, or stdin, as from an editor, is judged at
+		 * once, without starting any. */
+		if (jobs > 1 && (cli->each_line || cli->npaths > 1 ||
+		    (cli->npaths == 1 && strcmp(cli->paths[0], "-") != 0 &&
 		    stat(cli->paths[0], &st) == 0 && S_ISDIR(st.st_mode))))
 			par_start(run, jobs > 256 ? 256 : (int)jobs);
-		else if (jobs > 1)   /* one input: threads within it */
-			run->line_threads = jobs > 64 ? 64 : (int)jobs;
 		if (cli->npaths == 0)
 			check_arg(run, "-");
 		for (i = 0; i < cli->npaths && !run->stopped; i++)

@@ -471,3 +471,92 @@ postlint_parse_time(const char *s, long long *out)
 {
 	return pl_parse_time(s, out);
 }
+
+/* ---- what every reader shares ---- */
+
+int
+pl_blank(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n' &&
+		    s[i] != '\f' && s[i] != '\v')
+			return 0;
+	return 1;
+}
+
+void
+pl_ctx_error(struct pl_ctx *ctx, long line, long col, const char *fmt, ...)
+{
+	struct postlint_error err;
+	va_list ap;
+
+	memset(&err, 0, sizeof(err));
+	snprintf(err.file, sizeof(err.file), "%s", ctx->in->name);
+	err.line = line;
+	err.column = col;
+	va_start(ap, fmt);
+	vsnprintf(err.message, sizeof(err.message), fmt, ap);
+	va_end(ap);
+	ctx->failed = 1;
+	if (ctx->on_error != NULL)
+		ctx->on_error(&err, ctx->data);
+}
+
+int
+pl_validate(struct pl_ctx *ctx, const char *s, size_t n, long line)
+{
+	size_t bad = pl_utf8_check(s, n), i, ls = 0;
+	const char *nul = memchr(s, '\0', bad);
+	long col = 1;
+
+	if (nul != NULL)
+		bad = (size_t)(nul - s);
+	else if (bad == n)
+		return 0;
+	for (i = 0; i < bad; i++)
+		if (s[i] == '\n') {
+			line++;
+			ls = i + 1;
+		}
+	for (i = ls; i < bad; i++)
+		if (((unsigned char)s[i] & 0xC0) != 0x80)
+			col++;
+	if (nul != NULL)
+		pl_ctx_error(ctx, line, col,
+		    "NUL byte at column %ld (binary file?); not checked", col);
+	else
+		pl_ctx_error(ctx, line, col,
+		    "invalid UTF-8 at column %ld (byte 0x%02X); not checked", col,
+		    (unsigned char)s[bad]);
+	return -1;
+}
+
+void
+pl_post_init(struct pl_ctx *ctx, struct pl_post *post, const char *p,
+    size_t n, long line, long long offset)
+{
+	memset(post, 0, sizeof(*post));
+	post->source = ctx->in->name;
+	post->win.p = p;
+	post->win.len = n;
+	post->win.line = line;
+	post->win.offset = offset;
+}
+
+long
+pl_whole_post(struct pl_ctx *ctx, struct pl_post *post, const char *buf,
+    size_t len, int front)
+{
+	long body = 0;
+
+	if (pl_validate(ctx, buf, len, 1) != 0)
+		return -1;
+	pl_post_init(ctx, post, buf, len, 1, (long long)ctx->bom);
+	if (front && (body = pl_frontmatter(ctx, post)) < 0) {
+		pl_post_free(post);
+		return -1;
+	}
+	return body;
+}

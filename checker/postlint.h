@@ -118,26 +118,6 @@ struct postlint_checker;
 struct postlint_checker *postlint_checker_new(const struct postlint_config *cfg,
     struct postlint_error *err);
 void postlint_checker_free(struct postlint_checker *chk);
-/*
- * Judges the posts of --each-line input (POSTLINT_INPUT_LINES) with N
- * threads, up to 64; results and errors still come in input order, from
- * the calling thread.  1, the default, starts none.  Set it before
- * checking, not while a check runs.
- */
-void postlint_checker_set_threads(struct postlint_checker *chk, int n);
-/*
- * With threads, each result is copied for the calling thread; a caller
- * that only writes the results with a reporter of a per-post format
- * (postlint_format_per_post) can have the threads write them instead:
- * after this call, a result of a threaded --each-line input carries the
- * text a reporter of FORMAT and FLAGS writes for it, and its verdict,
- * score, metrics, source and line, but no findings or metadata.
- * postlint_reporter_post writes that text as it is (when its format and
- * flags are those).  FORMAT -1 turns this off.
- */
-void postlint_checker_set_render(struct postlint_checker *chk, int format,
-    unsigned flags);
-
 /* What the rule list and --explain show of a rule; strings are valid until
  * the checker is freed. */
 struct postlint_rule_info {
@@ -269,6 +249,10 @@ struct postlint_input {
 	int drafts;              /* ... and drafts */
 	long long now;           /* seconds since the epoch */
 	const char *column;      /* CSV: the message column; NULL: by name */
+	/* where the text starts in a bigger input, for a batch of its lines
+	 * (postlint_split_lines): 0 and 0, its start */
+	long line;
+	long long offset;
 };
 
 /*
@@ -296,6 +280,24 @@ int postlint_check_stream(const struct postlint_checker *chk,
 int postlint_check_buffer(const struct postlint_checker *chk,
     const struct postlint_input *in, const char *buf, size_t len,
     postlint_result_fn on_result, postlint_error_fn on_error, void *data);
+
+/*
+ * For a caller that judges --each-line input in threads: reads FP to its
+ * end and hands FN batches of whole lines, each line ending in a line
+ * break, with the line number and byte offset the batch starts at.
+ * Judged with postlint_check_buffer, with those in IN's line and offset,
+ * in the order they came, the batches give the results and errors
+ * postlint_check_stream gives for FP, and ON_ERROR gets what only the
+ * reading finds (a line over the size limit, which is skipped unread, and
+ * read errors) in its place between batches.  FN returns nonzero to stop.
+ * Memory is bounded by one batch and one post.  Returns as
+ * postlint_check_stream does.
+ */
+typedef int (*postlint_batch_fn)(const char *text, size_t len, long line,
+    long long offset, void *data);
+int postlint_split_lines(const struct postlint_checker *chk,
+    const struct postlint_input *in, FILE *fp, postlint_batch_fn fn,
+    postlint_error_fn on_error, void *data);
 
 /* What a reporter shows of a finding.  Strings belong to the result. */
 struct postlint_finding {

@@ -249,7 +249,7 @@ pl_read_csv(struct pl_ctx *ctx, const char *buf, size_t len)
 		}
 		if (msg < r.n)
 			message(&post, &c, &r.v[msg]);
-		pl_judge(ctx, &post);
+		pl_emit(ctx, &post);
 	}
 done:
 	pl_window_free(&whole);

@@ -271,7 +271,7 @@ item_post(struct pl_ctx *ctx, struct pl_window *whole, xmlNodePtr item,
 			pl_post_add_aligned(&post, (const char *)t, n, &s, e);
 		xmlFree(t);
 	}
-	pl_judge(ctx, &post);
+	pl_emit(ctx, &post);
 }
 
 void

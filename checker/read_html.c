@@ -206,7 +206,7 @@ pl_read_html(struct pl_ctx *ctx, const char *buf, size_t len)
 		pl_post_free(&post);
 		return;
 	}
-	pl_judge(ctx, &post);
+	pl_emit(ctx, &post);
 }
 
 void

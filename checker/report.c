@@ -51,14 +51,6 @@ postlint_reporter_post(struct postlint_reporter *rep,
 {
 	if ((rep->flags & POSTLINT_REPORT_QUIET) && res->passed)
 		return status(rep);
-	if (res->rendered != NULL && res->rformat == rep->format &&
-	    res->rflags == rep->flags) {
-		if (res->nrendered > 0 &&
-		    fwrite(res->rendered, 1, res->nrendered, rep->out) !=
-		    res->nrendered)
-			return -1;
-		return status(rep);
-	}
 	rep->ops->post(rep, res);
 	return status(rep);
 }

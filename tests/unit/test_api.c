@@ -23,6 +23,33 @@ to_render(const struct postlint_result *res, void *data)
 	return 0;
 }
 
+static void
+to_error(const struct postlint_error *err, void *data)
+{
+	postlint_reporter_error(data, err);
+}
+
+/* Batches of lines, each judged as a buffer at its place in the input. */
+struct batches {
+	struct postlint_reporter *r;
+	const struct postlint_checker *chk;
+	struct postlint_input in;
+	int n;
+};
+
+static int
+judge_batch(const char *text, size_t len, long line, long long offset,
+    void *data)
+{
+	struct batches *b = data;
+
+	b->in.line = line;
+	b->in.offset = offset;
+	b->n++;
+	return postlint_check_buffer(b->chk, &b->in, text, len, to_reporter,
+	    to_error, b->r) == 1;
+}
+
 /* The jsonl report of POST, through a real reporter, into BUF. */
 static int
 jsonl_of(const struct postlint_checker *chk, const char *post, char *buf, size_t cap)
@@ -283,53 +310,81 @@ main(void)
 	}
 	postlint_checker_free(chk);
 
-	/* threads that write the posts ahead (set_render) give the report
-	 * one thread gives, byte for byte; other formats are not written
-	 * ahead */
+	/* per-post formats, which a program may render in its threads */
 	CHECK_INT(postlint_format_per_post(POSTLINT_FORMAT_JSONL), 1);
 	CHECK_INT(postlint_format_per_post(POSTLINT_FORMAT_TEXT), 1);
 	CHECK_INT(postlint_format_per_post(POSTLINT_FORMAT_GCC), 1);
 	CHECK_INT(postlint_format_per_post(POSTLINT_FORMAT_JSON), 0);
 	CHECK_INT(postlint_format_per_post(POSTLINT_FORMAT_SARIF), 0);
+	/* --each-line input cut into batches (postlint_split_lines) and
+	 * each judged as a buffer at its line and offset gives the report
+	 * of the whole stream, byte for byte: errors of the reading (a line
+	 * over the size limit) and of the judging (bad UTF-8) in place */
 	{
 		static const int fmts[] = { POSTLINT_FORMAT_TEXT,
 			POSTLINT_FORMAT_JSONL, POSTLINT_FORMAT_JSON };
 		struct postlint_input in = { .name = "lines",
 			.format = POSTLINT_INPUT_LINES };
 		struct { char *p; size_t n; } o[2];
-		struct postlint_checker *one, *many;
+		struct postlint_checker *one;
+		struct postlint_config *small = postlint_config_new(datadir());
 		struct postlint_error e2;
-		char lines[40000];
+		static char lines[200000];
 		size_t k = 0, f;
 		int i;
 
-		for (i = 0; i < 1200; i++)
+		for (i = 0; i < 1200; i++) {
 			k += (size_t)snprintf(lines + k, sizeof(lines) - k,
-			    i % 3 ? "Post %d: we shipped it, %d ms.\n" :
+			    i % 3 ? "Post %d: we shipped it, %d ms.\r\n" :
 			    "Follow me please!!! #f4f %d %d\n", i, i);
-		one = test_checker(NULL, NULL, &e2);
-		many = test_checker(NULL, NULL, &e2);
-		postlint_checker_set_threads(many, 3);
+			if (i == 700) {   /* over the limit of 4096 bytes */
+				memset(lines + k, 'a', 5000);
+				k += 5000;
+				lines[k++] = '\n';
+			}
+			if (i == 900)
+				k += (size_t)snprintf(lines + k, sizeof(lines) - k,
+				    "bad \xff byte\n");
+		}
+		postlint_config_set(small, "max-post-size", "4096", "t", &e2);
+		one = postlint_checker_new(small, &e2);
+		postlint_config_free(small);
 		for (f = 0; f < 3; f++) {
 			for (i = 0; i < 2; i++) {
 				FILE *mem = open_memstream(&o[i].p, &o[i].n);
-				struct postlint_reporter *r =
-				    postlint_reporter_new(fmts[f], mem, 0);
+				FILE *src = fmemopen(lines, k, "rb");
+				struct batches b;
 
-				postlint_checker_set_render(many, fmts[f], 0);
-				postlint_check_buffer(i ? many : one, &in, lines, k,
-				    to_reporter, NULL, r);
-				postlint_reporter_finish(r);
-				postlint_reporter_free(r);
+				b.r = postlint_reporter_new(fmts[f], mem, 0);
+				b.chk = one;
+				b.in = in;
+				b.n = 0;
+				if (i == 0)
+					postlint_check_stream(one, &in, src, to_reporter,
+					    to_error, b.r);
+				else
+					CHECK_INT(postlint_split_lines(one, &in, src,
+					    judge_batch, to_error, &b), 0);
+				CHECK(i == 0 || b.n > 2, "%d batches", b.n);
+				postlint_reporter_finish(b.r);
+				postlint_reporter_free(b.r);
+				fclose(src);
 				fclose(mem);
 			}
 			CHECK(o[0].n > 1000 && o[0].n == o[1].n &&
 			    memcmp(o[0].p, o[1].p, o[0].n) == 0,
-			    "format %d: %zu bytes with one thread, %zu with three",
-			    fmts[f], o[0].n, o[1].n);
+			    "format %zu: %zu bytes from the stream, %zu from batches",
+			    f, o[0].n, o[1].n);
+			/* json lists the errors; the others leave them to stderr */
+			CHECK(fmts[f] != POSTLINT_FORMAT_JSON ||
+			    (strstr(o[0].p, "larger than --max-post-size") != NULL &&
+			    strstr(o[0].p, "invalid UTF-8") != NULL),
+			    "format %zu: both errors reported", f);
 			free(o[0].p);
 			free(o[1].p);
 		}
+		postlint_checker_free(one);
+		one = test_checker(NULL, NULL, &e2);
 		/* write: the bytes as they are */
 		{
 			char *p = NULL;
@@ -392,7 +447,6 @@ main(void)
 			postlint_reporter_free(mr);
 		}
 		postlint_checker_free(one);
-		postlint_checker_free(many);
 	}
 	return harness_end();
 }

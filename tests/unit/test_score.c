@@ -46,7 +46,7 @@ main(void)
 	SCORE(chk, "bing", 90, 1);
 	SCORE(chk, "bing bing", 80, 1);
 	SCORE(chk, "bing bing bing bing", 75, 1);
-	/* together: 100 - 30 - 25 = 45, below the default threshold 50 */
+	/* together: 100 - 30 - 25 = 45, below the default threshold 60 */
 	SCORE(chk, "zap bing bing bing", 45, 0);
 	/* zap.on-x runs only on platform x */
 	SCORE(chk, "xonly", 100, 1);
