@@ -639,10 +639,18 @@ task_add(struct par *p, struct task *t, const struct event *e)
 {
 	int stop;
 
+	if (t->lines != NULL) {
+		/* a batch of lines is bounded by its size, and its events are
+		 * the worker's alone until it is done: no lock a post */
+		if (t->nev == t->cap) {
+			t->cap = t->cap ? 2 * t->cap : 16;
+			t->ev = xrealloc(t->ev, t->cap * sizeof(*t->ev));
+		}
+		t->ev[t->nev++] = *e;
+		return 0;
+	}
 	par_lock(p);
-	/* a batch of lines is bounded by its size */
-	while (t->lines == NULL && t->nev - t->consumed >= EVENTS_MAX &&
-	    !p->stop) {
+	while (t->nev - t->consumed >= EVENTS_MAX && !p->stop) {
 		wake_main(p, t, 1);
 		pthread_cond_wait(&p->space, &p->lock);
 	}
@@ -826,7 +834,8 @@ drain(struct par *p, int block, size_t limit)
 	while (p->emitted < p->ntasks) {
 		struct task *t = p->tasks[p->emitted];
 
-		if (t->consumed < t->nev) {
+		/* a batch's events are read once it is done */
+		if ((t->lines == NULL || t->done) && t->consumed < t->nev) {
 			/* take every waiting event at once, report them unlocked */
 			size_t n = t->nev - t->consumed, i;
 			struct event *batch = xmalloc(n * sizeof(*batch));
