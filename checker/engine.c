@@ -83,14 +83,16 @@ cond_holds(const struct pl_cond *c, const struct pl_metrics *mt)
 	}
 }
 
-/* A pattern or phrases rule runs only where its <when> gates hold. */
+/* Whether all N conditions hold: a rule's <when> gates (a pattern,
+ * phrases or sequence rule runs only where they hold; a metric rule is
+ * nothing else), or an exception's <when>. */
 static int
-gates_hold(const struct pl_rule *r, const struct pl_metrics *mt)
+conds_hold(const struct pl_cond *c, size_t n, const struct pl_metrics *mt)
 {
 	size_t j;
 
-	for (j = 0; j < r->nconds; j++)
-		if (!cond_holds(&r->conds[j], mt))
+	for (j = 0; j < n; j++)
+		if (!cond_holds(&c[j], mt))
 			return 0;
 	return 1;
 }
@@ -264,14 +266,10 @@ static int
 unless_holds(const struct pl_unless *u, struct post_run *pr, size_t ms,
     size_t me)
 {
-	size_t from = ms, to = me, a, b, j;
+	size_t from = ms, to = me, a, b;
 
-	if (u->kind == PL_UNLESS_WHEN) {
-		for (j = 0; j < u->nconds; j++)
-			if (!cond_holds(&u->conds[j], pr->mt))
-				return 0;
-		return 1;
-	}
+	if (u->kind == PL_UNLESS_WHEN)
+		return conds_hold(u->conds, u->nconds, pr->mt);
 	if (u->scope == PL_IN_POST) {
 		from = 0;
 		to = pr->n;
@@ -911,10 +909,7 @@ pl_engine_check(const struct postlint_checker *chk, struct pl_match *m,
 			if (sr.sp != NULL && chk->cfg->spelling)
 				run_spelling(&sr, &toks);
 		} else if (r->kind == PL_RULE_METRIC) {
-			for (j = 0; j < r->nconds; j++)
-				if (!cond_holds(&r->conds[j], &mt))
-					break;
-			if (j == r->nconds) {
+			if (conds_hold(r->conds, r->nconds, &mt)) {
 				size_t at = first_visible(s, n);
 
 				add_hit(&h, r, r->info.id, r->info.severity, at,
@@ -925,7 +920,7 @@ pl_engine_check(const struct postlint_checker *chk, struct pl_match *m,
 			run_composite(r, rs, counts, &mt, &h, &counts[i], s, n);
 		} else if (!unsure && !may[i] && pl_prefilter_skips(pf, i)) {
 			continue;   /* no literal of its pattern is in the post */
-		} else if (!gates_hold(r, &mt)) {
+		} else if (!conds_hold(r->conds, r->nconds, &mt)) {
 			continue;
 		} else if (r->kind == PL_RULE_SEQUENCE) {
 			size_t limit = r->scope == PL_SCOPE_HEADLINE ? headline_end :
